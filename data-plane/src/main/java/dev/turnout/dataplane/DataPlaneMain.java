@@ -1,0 +1,1 @@
+package dev.turnout.dataplane; public final class DataPlaneMain { public static void main(String[] a){} }
