@@ -1,0 +1,28 @@
+package dev.turnout.dataplane.session;
+
+/**
+ * What a client set on its connection that the proxy keeps itself, because the upstream connection is
+ * shared: selected db, protocol, name, library info, reply mode. Replayed on a new upstream after a switch.
+ */
+final class ClientState {
+
+    final long id;
+    int db;
+    int protocol = 2;
+    String name;
+    String libName;
+    String libVersion;
+    ReplyMode replyMode = ReplyMode.ON;
+
+    ClientState(long id) {
+        this.id = id;
+    }
+
+    /** RESET: back to a fresh connection's state. */
+    void reset() {
+        db = 0;
+        protocol = 2;
+        name = null;
+        replyMode = ReplyMode.ON;
+    }
+}

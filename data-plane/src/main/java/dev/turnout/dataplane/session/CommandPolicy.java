@@ -1,0 +1,63 @@
+package dev.turnout.dataplane.session;
+
+import dev.turnout.dataplane.command.CommandSpec;
+import dev.turnout.dataplane.command.CommandTable;
+import dev.turnout.dataplane.resp.CommandFrame;
+import java.util.Map;
+
+/**
+ * The proxy's command table: for every command Redis knows, the {@link CommandHandler} that runs it,
+ * indexed by {@link CommandSpec#id()} so the hot path is one hash lookup and one array read. Blocking
+ * commands get a dedicated connection from their {@code blocking} flag; commands about the connection
+ * itself are named here; everything else, and every command the table does not know, is forwarded
+ * unchanged.
+ */
+final class CommandPolicy {
+
+    private static final Map<String, CommandHandler> NAMED = Map.ofEntries(
+            Map.entry("select", ConnectionHandlers.SELECT),
+            Map.entry("hello", ConnectionHandlers.HELLO),
+            Map.entry("auth", ConnectionHandlers.AUTH_COMMAND),
+            Map.entry("quit", ConnectionHandlers.QUIT),
+            Map.entry("reset", ConnectionHandlers.RESET),
+            Map.entry("client", ClientHandler.INSTANCE),
+            Map.entry("multi", TransactionHandlers.MULTI),
+            Map.entry("exec", TransactionHandlers.END),
+            Map.entry("discard", TransactionHandlers.END),
+            Map.entry("watch", TransactionHandlers.WATCH),
+            Map.entry("unwatch", TransactionHandlers.UNWATCH),
+            Map.entry("subscribe", PubSubHandlers.SUBSCRIBE),
+            Map.entry("psubscribe", PubSubHandlers.PSUBSCRIBE),
+            Map.entry("ssubscribe", PubSubHandlers.SSUBSCRIBE),
+            Map.entry("unsubscribe", PubSubHandlers.UNSUBSCRIBE),
+            Map.entry("punsubscribe", PubSubHandlers.PUNSUBSCRIBE),
+            Map.entry("sunsubscribe", PubSubHandlers.SUNSUBSCRIBE),
+            Map.entry("monitor", MonitorHandler.INSTANCE),
+            Map.entry("xread", StreamReadHandler.INSTANCE),
+            Map.entry("xreadgroup", StreamReadHandler.INSTANCE));
+
+    private final CommandTable table;
+    private final CommandHandler[] byId;
+
+    CommandPolicy(CommandTable table) {
+        this.table = table;
+        this.byId = new CommandHandler[table.size()];
+        for (int id = 0; id < byId.length; id++) {
+            CommandSpec spec = table.byId(id);
+            CommandHandler named = NAMED.get(spec.name());
+            byId[id] = named != null ? named : spec.isBlocking() ? ForwardHandler.BLOCKING : ForwardHandler.ANY;
+        }
+        for (String name : NAMED.keySet()) {
+            if (table.lookup(name) == null) {
+                throw new IllegalStateException("command table has no '" + name + "' (generated from Redis "
+                        + table.redisVersion() + "?)");
+            }
+        }
+    }
+
+    /** The handler for the command in {@code frame}; unknown commands are forwarded unchanged. */
+    CommandHandler handlerFor(CommandFrame frame) {
+        CommandSpec spec = table.lookup(frame.source(), frame.base() + frame.argOffset(0), frame.argLength(0));
+        return spec == null ? ForwardHandler.ANY : byId[spec.id()];
+    }
+}

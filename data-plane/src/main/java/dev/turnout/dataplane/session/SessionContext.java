@@ -1,0 +1,49 @@
+package dev.turnout.dataplane.session;
+
+import dev.turnout.dataplane.command.CommandTable;
+import dev.turnout.dataplane.config.ConfigHolder;
+import dev.turnout.dataplane.upstream.Upstreams;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What every session of one data plane shares: immutable, or safe to use from any event loop. */
+public final class SessionContext {
+
+    private final CommandTable commands;
+    private final CommandPolicy policy;
+    private final ConfigHolder config;
+    private final Upstreams upstreams;
+    private final AtomicLong nextClientId = new AtomicLong(1);
+
+    public SessionContext(CommandTable commands, ConfigHolder config, Upstreams upstreams) {
+        this.commands = commands;
+        this.policy = new CommandPolicy(commands);
+        this.config = config;
+        this.upstreams = upstreams;
+    }
+
+    CommandTable commands() {
+        return commands;
+    }
+
+    CommandPolicy policy() {
+        return policy;
+    }
+
+    ConfigHolder config() {
+        return config;
+    }
+
+    public Upstreams upstreams() {
+        return upstreams;
+    }
+
+    long nextClientId() {
+        return nextClientId.getAndIncrement();
+    }
+
+    /** The Redis version the proxy reports (HELLO): the upstream's once known, else the command table's. */
+    String serverVersion() {
+        String v = upstreams.serverVersion();
+        return v != null ? v : commands.redisVersion();
+    }
+}

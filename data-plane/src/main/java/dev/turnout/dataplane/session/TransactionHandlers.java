@@ -1,0 +1,71 @@
+package dev.turnout.dataplane.session;
+
+import dev.turnout.dataplane.resp.CommandFrame;
+import io.netty.buffer.ByteBuf;
+
+/** MULTI, EXEC, DISCARD, WATCH, UNWATCH: a transaction lives in one upstream connection, so it pins one. */
+final class TransactionHandlers {
+
+    private TransactionHandlers() {
+    }
+
+    /** MULTI: pins until EXEC or DISCARD. */
+    static final CommandHandler MULTI = new CommandHandler() {
+        @Override
+        public Route route(Session session, CommandFrame frame) {
+            return Route.DEDICATED;
+        }
+
+        @Override
+        public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
+            session.addPinReason(PinReason.TRANSACTION);
+            session.forward(frame, buf, start, Route.DEDICATED);
+        }
+    };
+
+    /** EXEC and DISCARD end the transaction and every WATCH. */
+    static final CommandHandler END = new CommandHandler() {
+        @Override
+        public Route route(Session session, CommandFrame frame) {
+            return Route.ANY;
+        }
+
+        @Override
+        public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
+            session.clearPinReason(PinReason.TRANSACTION | PinReason.WATCH);
+            session.forward(frame, buf, start, Route.ANY);
+        }
+    };
+
+    /** WATCH: pins until EXEC, DISCARD or UNWATCH. */
+    static final CommandHandler WATCH = new CommandHandler() {
+        @Override
+        public Route route(Session session, CommandFrame frame) {
+            return Route.DEDICATED;
+        }
+
+        @Override
+        public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
+            if (!session.hasPinReason(PinReason.TRANSACTION)) {
+                session.addPinReason(PinReason.WATCH);
+            }
+            session.forward(frame, buf, start, Route.DEDICATED);
+        }
+    };
+
+    /** UNWATCH: outside a transaction it ends the WATCH (inside one it is just queued). */
+    static final CommandHandler UNWATCH = new CommandHandler() {
+        @Override
+        public Route route(Session session, CommandFrame frame) {
+            return Route.ANY;
+        }
+
+        @Override
+        public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
+            if (!session.hasPinReason(PinReason.TRANSACTION)) {
+                session.clearPinReason(PinReason.WATCH);
+            }
+            session.forward(frame, buf, start, Route.ANY);
+        }
+    };
+}

@@ -1,0 +1,44 @@
+package dev.turnout.dataplane.upstream;
+
+import dev.turnout.dataplane.config.HostAndPort;
+import dev.turnout.dataplane.config.Secret;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What an upstream connection is, as far as sharing goes: the server, the credentials it authenticated
+ * with, the database it selected and the protocol it speaks. Connections are pooled by this key, so a
+ * shared connection only ever carries commands that expect exactly this state.
+ */
+public record UpstreamEndpoint(HostAndPort address, String user, Secret password, int db, int protocol,
+                               Duration connectTimeout) {
+
+    public UpstreamEndpoint {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (protocol != 2 && protocol != 3) {
+            throw new IllegalArgumentException("protocol: " + protocol + " (expected: 2 or 3)");
+        }
+        if (db < 0) {
+            throw new IllegalArgumentException("db: " + db + " (expected: >= 0)");
+        }
+    }
+
+    public UpstreamEndpoint withDb(int newDb) {
+        return newDb == db ? this : new UpstreamEndpoint(address, user, password, newDb, protocol, connectTimeout);
+    }
+
+    public UpstreamEndpoint withProtocol(int newProtocol) {
+        return newProtocol == protocol ? this : new UpstreamEndpoint(address, user, password, db, newProtocol, connectTimeout);
+    }
+
+    /** The same server and credentials, whatever the db and protocol: one authentication-failure log line each. */
+    public String credentialsKey() {
+        return address + "/" + (user == null ? "default" : user);
+    }
+
+    @Override
+    public String toString() {
+        return address + " db=" + db + " resp" + protocol + (user == null ? "" : " user=" + user);
+    }
+}
