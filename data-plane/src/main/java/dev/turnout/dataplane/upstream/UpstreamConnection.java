@@ -169,11 +169,15 @@ public final class UpstreamConnection {
             ((ByteBuf) pending.poll()).release();
             Object entry = pending.poll();
             if (entry != NO_REPLY) {
-                failEntry((InflightEntry) entry);
+                InflightEntry failed = (InflightEntry) entry;
+                failEntry(failed);
+                markTouched(failed.sink);
             }
         }
         while (!inflight.isEmpty()) {
-            failEntry(inflight.poll());
+            InflightEntry failed = inflight.poll();
+            failEntry(failed);
+            markTouched(failed.sink);
         }
         writabilityWaiters.clear();
         ReplySink lastOwner = owner;
@@ -182,6 +186,9 @@ public final class UpstreamConnection {
         if (lastOwner != null) {
             lastOwner.onDedicatedConnectionClosed(this, reason);
         }
+        // No read of ours will complete to flush the errors just written: flush them now, or clients
+        // would wait for replies that sit in their channel's outbound buffer.
+        flushTouched();
     }
 
     private void failEntry(InflightEntry entry) {
@@ -272,13 +279,17 @@ public final class UpstreamConnection {
     }
 
     void onReadComplete() {
+        flushTouched();
+        if (inflight.isEmpty() && pending.isEmpty()) {
+            pool.onIdle(this);
+        }
+    }
+
+    private void flushTouched() {
         for (int i = 0; i < touched.size(); i++) {
             touched.get(i).flushReplies();
         }
         touched.clear();
-        if (inflight.isEmpty() && pending.isEmpty()) {
-            pool.onIdle(this);
-        }
     }
 
     void onWritable() {
