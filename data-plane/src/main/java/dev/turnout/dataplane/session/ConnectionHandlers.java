@@ -189,12 +189,15 @@ final class ConnectionHandlers {
     /**
      * RESET: back to a fresh connection. A pinned session sends it on its dedicated connection (after a
      * blocked command, as Redis would) and that connection is then closed, not reused; out of MONITOR the
-     * dedicated connection is dropped at once.
+     * dedicated connection is dropped, once the replies still owed on it (MONITOR's +OK) have arrived.
      */
     static final CommandHandler RESET = new CommandHandler() {
         @Override
         public Route route(Session session, CommandFrame frame) {
-            return session.isPinned() && !session.isMonitoring() ? Route.ANY : Route.LOCAL;
+            if (session.isMonitoring()) {
+                return Route.LOCAL_AFTER_REPLIES;
+            }
+            return session.isPinned() ? Route.ANY : Route.LOCAL;
         }
 
         @Override

@@ -4,6 +4,11 @@ package dev.turnout.dataplane.session;
 enum Route {
     /** The proxy answers it itself. */
     LOCAL,
+    /**
+     * The proxy answers it itself, but only once every reply in flight has arrived, because it gives up the
+     * connection those replies come from (RESET out of MONITOR).
+     */
+    LOCAL_AFTER_REPLIES,
     /** Wherever the session's commands go now: its dedicated connection if pinned, else the shared one. */
     ANY,
     /** A connection of the session's own: the command starts (or continues) state a shared connection cannot carry. */

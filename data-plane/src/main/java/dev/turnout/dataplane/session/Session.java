@@ -57,6 +57,8 @@ public final class Session implements ReplySink {
     private int runEnd;
     private int runReplies;
 
+    // Commands sent upstream so far (wraps; only compared for equality).
+    private int commandsSent;
     private int inflight;
     private UpstreamConnection inflightConnection;
     private int maxInflight;
@@ -114,8 +116,18 @@ public final class Session implements ReplySink {
     }
 
     private void run(CommandHandler handler, CommandFrame frame, ByteBuf buf, int start) {
+        boolean upstreamSkipsNext = client.replyMode == ReplyMode.SKIP_NEXT && pinned != null;
+        int sentBefore = commandsSent;
         replyBudget = takeReplyBudget();
         handler.dispatch(this, frame, buf, start);
+        if (upstreamSkipsNext && commandsSent == sentBefore && pinned != null) {
+            // CLIENT REPLY SKIP went upstream, so the dedicated connection will drop the reply of the next
+            // command it runs. The proxy answered this one itself: a PING takes that skip instead, or the
+            // client's next forwarded command would never be answered.
+            ByteBuf ping = channel.alloc().buffer(14);
+            RespWriter.command(ping, "PING");
+            forwardBuilt(ping, Route.ANY, 0);
+        }
     }
 
     /** The client sent bytes that are not RESP: Redis replies with the error and closes the connection. */
@@ -169,6 +181,9 @@ public final class Session implements ReplySink {
         if (inflight == 0) {
             return false;
         }
+        if (route == Route.LOCAL_AFTER_REPLIES) {
+            return true;
+        }
         if (pinned != null) {
             return inflightConnection != pinned;
         }
@@ -193,6 +208,7 @@ public final class Session implements ReplySink {
         if (connection == null) {
             return;
         }
+        commandsSent++;
         // In MONITOR mode whatever the connection sends is passed through as it comes.
         int n = monitoring ? 0 : expectedReplies * replyBudget;
         if (frame.inline()) {
@@ -224,6 +240,7 @@ public final class Session implements ReplySink {
             command.release();
             return;
         }
+        commandsSent++;
         flushRun();
         int n = expectedReplies * replyBudget;
         replies.expectRemote(n);

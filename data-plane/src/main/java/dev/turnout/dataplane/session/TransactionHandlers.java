@@ -23,7 +23,10 @@ final class TransactionHandlers {
         }
     };
 
-    /** EXEC and DISCARD end the transaction and every WATCH. */
+    /**
+     * EXEC and DISCARD end the transaction and every WATCH. Without MULTI they are errors that leave a WATCH
+     * in place (Redis checks for MULTI first), so the session must stay pinned to the connection holding it.
+     */
     static final CommandHandler END = new CommandHandler() {
         @Override
         public Route route(Session session, CommandFrame frame) {
@@ -32,7 +35,9 @@ final class TransactionHandlers {
 
         @Override
         public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
-            session.clearPinReason(PinReason.TRANSACTION | PinReason.WATCH);
+            if (session.hasPinReason(PinReason.TRANSACTION)) {
+                session.clearPinReason(PinReason.TRANSACTION | PinReason.WATCH);
+            }
             session.forward(frame, buf, start, Route.ANY);
         }
     };
