@@ -73,6 +73,12 @@ final class StandaloneConfig {
         if (listeners.isEmpty()) {
             throw new ConfigException("", "no listener configured: give --listen HOST:PORT or listeners in --config FILE");
         }
+        if (maxClients != null && maxClients < 1) {
+            throw new ConfigException("--max-clients", maxClients + " (expected: >= 1)");
+        }
+        if (idleTimeout != null && idleTimeout.isNegative()) {
+            throw new ConfigException("--idle-timeout", "expected a duration of 0 or more (0: never), got " + idleTimeout);
+        }
         if (maxClients != null || idleTimeout != null) {
             try {
                 limits = new LimitsConfig(maxClients != null ? maxClients : limits.maxClients(),

@@ -33,6 +33,7 @@ import java.util.function.Function;
  * limits:
  *   max-clients: 10000
  *   idle-timeout: 0                  # seconds, or 300s, 5m; 0 = never
+ *   max-bulk-length: 512mb           # as in redis.conf: 512mb = 512 * 1024^2, 512m = 512 * 1000^2
  * </pre>
  */
 public final class ConfigDocumentReader {
@@ -172,7 +173,16 @@ public final class ConfigDocumentReader {
         checkKeys("limits", node, LIMIT_KEYS);
         int maxClients = node.has("max-clients") ? positiveInt("limits.max-clients", node.get("max-clients")) : d.maxClients();
         Duration idle = node.has("idle-timeout") ? duration("limits.idle-timeout", node.get("idle-timeout")) : d.idleTimeout();
+        if (idle.isNegative()) {
+            throw new ConfigException("limits.idle-timeout", "expected a duration of 0 or more (0: never), got '"
+                    + node.get("idle-timeout").asText() + "'");
+        }
         long bulk = node.has("max-bulk-length") ? size("limits.max-bulk-length", node.get("max-bulk-length")) : d.maxBulkLength();
+        if (bulk > LimitsConfig.MAX_BULK_LENGTH) {
+            // Checked here, not when a client connects: the proxy frames a bulk in one buffer.
+            throw new ConfigException("limits.max-bulk-length", bulk + " (expected: <= " + LimitsConfig.MAX_BULK_LENGTH
+                    + ", the largest buffer)");
+        }
         int multibulk = node.has("max-multibulk-length")
                 ? positiveInt("limits.max-multibulk-length", node.get("max-multibulk-length")) : d.maxMultibulkLength();
         long inline = node.has("max-inline-length") ? size("limits.max-inline-length", node.get("max-inline-length")) : d.maxInlineLength();

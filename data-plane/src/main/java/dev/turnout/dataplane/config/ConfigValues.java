@@ -31,21 +31,30 @@ public final class ConfigValues {
         }
     }
 
-    /** {@code 1024}, {@code 64kb}, {@code 512mb}, {@code 1gb} (powers of 1024, as Redis reads them). */
+    /**
+     * {@code 1024}, {@code 64kb}, {@code 512mb}, {@code 1gb}, read as redis.conf reads them: {@code kb},
+     * {@code mb} and {@code gb} are powers of 1024, {@code k}, {@code m} and {@code g} powers of 1000.
+     */
     public static long size(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         long unit = 1;
         String digits = s;
-        if (s.endsWith("kb") || s.endsWith("k")) {
+        if (s.endsWith("kb")) {
             unit = 1024;
-            digits = s.substring(0, s.length() - (s.endsWith("kb") ? 2 : 1));
-        } else if (s.endsWith("mb") || s.endsWith("m")) {
+        } else if (s.endsWith("k")) {
+            unit = 1000;
+        } else if (s.endsWith("mb")) {
             unit = 1024 * 1024;
-            digits = s.substring(0, s.length() - (s.endsWith("mb") ? 2 : 1));
-        } else if (s.endsWith("gb") || s.endsWith("g")) {
+        } else if (s.endsWith("m")) {
+            unit = 1000 * 1000;
+        } else if (s.endsWith("gb")) {
             unit = 1024L * 1024 * 1024;
-            digits = s.substring(0, s.length() - (s.endsWith("gb") ? 2 : 1));
-        } else if (s.endsWith("b")) {
+        } else if (s.endsWith("g")) {
+            unit = 1000L * 1000 * 1000;
+        }
+        if (s.endsWith("b")) {
+            digits = s.substring(0, s.length() - (unit == 1 ? 1 : 2));
+        } else if (unit != 1) {
             digits = s.substring(0, s.length() - 1);
         }
         try {

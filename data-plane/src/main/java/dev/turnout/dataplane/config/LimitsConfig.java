@@ -20,10 +20,16 @@ public record LimitsConfig(int maxClients, Duration idleTimeout, long maxBulkLen
     public static final LimitsConfig DEFAULTS =
             new LimitsConfig(10_000, Duration.ZERO, 512L * 1024 * 1024, Integer.MAX_VALUE, 64 * 1024, 16_384);
 
+    /** The longest bulk the proxy can frame: one {@code ByteBuf}. */
+    public static final long MAX_BULK_LENGTH = Integer.MAX_VALUE;
+
     public LimitsConfig {
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         positive("max-clients", maxClients);
         positive("max-bulk-length", maxBulkLength);
+        if (maxBulkLength > MAX_BULK_LENGTH) {
+            throw new IllegalArgumentException("max-bulk-length: " + maxBulkLength + " (expected: <= " + MAX_BULK_LENGTH + ")");
+        }
         positive("max-multibulk-length", maxMultibulkLength);
         positive("max-inline-length", maxInlineLength);
         positive("max-inflight-per-client", maxInflightPerClient);
