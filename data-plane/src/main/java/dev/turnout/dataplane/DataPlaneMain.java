@@ -66,6 +66,11 @@ public final class DataPlaneMain implements Callable<Integer> {
         CommandLine cl = new CommandLine(new DataPlaneMain());
         cl.setOut(out);
         cl.setErr(err);
+        // One line, not the whole usage: the error is what the operator needs to see, in a log or a terminal.
+        cl.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("turnout-data-plane: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("turnout-data-plane: " + e.getMessage());
             return e instanceof ConfigException || e instanceof IllegalArgumentException ? 2 : 1;
