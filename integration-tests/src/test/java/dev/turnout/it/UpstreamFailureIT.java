@@ -43,11 +43,14 @@ class UpstreamFailureIT {
                 assertUpstreamError(client.read(), upstream);
             }
 
-            try (RedisServerProcess redis = RedisServerProcess.builder().port(port).start()) {
+            RedisServerProcess redis = RedisServerProcess.builder().port(port).start();
+            try {
                 Await.until(Duration.ofSeconds(10), "the same client's SET to succeed once Redis is up",
                         () -> client.call("SET", "k", "v"), "OK"::equals);
                 assertThat(client.call("GET", "k")).isEqualTo("v");
                 assertThat(proxy.server().connectedClients()).isEqualTo(1);
+            } finally {
+                redis.close();
             }
         }
     }
