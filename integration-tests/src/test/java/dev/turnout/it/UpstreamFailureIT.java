@@ -7,6 +7,8 @@ import dev.turnout.testing.Await;
 import dev.turnout.testing.DataPlaneFixture;
 import dev.turnout.testing.FreePorts;
 import dev.turnout.testing.RedisServerProcess;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,27 @@ class UpstreamFailureIT {
             } finally {
                 redis.close();
             }
+        }
+    }
+
+    /**
+     * A server that accepts connections but never answers (a frozen Redis, a wrong port): commands fail
+     * after the connect timeout instead of waiting forever, and the client stays connected.
+     */
+    @Test
+    void upstreamThatAcceptsButNeverAnswers() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             DataPlaneFixture proxy = DataPlaneFixture.forwardingTo(new HostAndPort("127.0.0.1", silent.getLocalPort()))
+                     .connectTimeout(Duration.ofMillis(300)).start();
+             RawRedisClient client = RawRedisClient.connect(proxy.host(), proxy.port())) {
+            String upstream = "127.0.0.1:" + silent.getLocalPort();
+            assertThat(client.call("PING")).isEqualTo(new RawRedisClient.Error(
+                    "ERR upstream " + upstream + " did not answer the handshake (HELLO) within 300 ms"));
+            Object next = client.call("PING");
+            assertThat(next).isInstanceOf(RawRedisClient.Error.class);
+            assertThat(((RawRedisClient.Error) next).message()).startsWith("ERR upstream " + upstream + " ")
+                    .contains("did not answer the handshake");
+            assertThat(proxy.server().connectedClients()).isEqualTo(1);
         }
     }
 

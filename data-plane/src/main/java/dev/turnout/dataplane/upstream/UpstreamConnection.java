@@ -6,10 +6,12 @@ import dev.turnout.dataplane.resp.RespProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,7 @@ public final class UpstreamConnection {
     private boolean authenticationFailed;
     private String closeReason;
     private Throwable lastCause;
+    private ScheduledFuture<?> handshakeTimeout;
     private long serverClientId = -1;
     boolean flushQueued;
 
@@ -123,9 +126,18 @@ public final class UpstreamConnection {
         ByteBuf commands = handshake.commands(channel.alloc());
         inflight.add(new InflightEntry(handshake, handshake.replies()));
         channel.writeAndFlush(commands, channel.voidPromise());
+        // A server that accepts the connection but never answers (frozen, overloaded, not Redis) must not
+        // hold the commands waiting here forever: the handshake is part of connecting, and shares its timeout.
+        long millis = endpoint.connectTimeout().toMillis();
+        handshakeTimeout = channel.eventLoop().schedule(() -> {
+            if (state == State.HANDSHAKING) {
+                close("did not answer the handshake (HELLO) within " + millis + " ms");
+            }
+        }, millis, TimeUnit.MILLISECONDS);
     }
 
     void handshakeSucceeded() {
+        handshakeTimeout.cancel(false);
         state = State.READY;
         wasReady = true;
         while (!pending.isEmpty()) {
@@ -161,6 +173,9 @@ public final class UpstreamConnection {
         }
         state = State.CLOSED;
         closeReason = reason;
+        if (handshakeTimeout != null) {
+            handshakeTimeout.cancel(false);
+        }
         if (channel != null && channel.isOpen()) {
             channel.close();
         }
