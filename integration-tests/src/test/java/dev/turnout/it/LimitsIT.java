@@ -160,6 +160,47 @@ class LimitsIT {
         }
     }
 
+    /**
+     * Like Redis, replies count as interaction: a client slowly reading a large reply is not idle; one that
+     * stopped reading is.
+     */
+    @Test
+    void clientReadingALargeReplySlowlyIsNotIdle() throws Exception {
+        LimitsConfig limits = new LimitsConfig(100, Duration.ofMillis(300), LimitsConfig.DEFAULTS.maxBulkLength(),
+                LimitsConfig.DEFAULTS.maxMultibulkLength(), LimitsConfig.DEFAULTS.maxInlineLength(),
+                LimitsConfig.DEFAULTS.maxInflightPerClient());
+        int size = 4 * 1024 * 1024;
+        try (DataPlaneFixture proxy = DataPlaneFixture.forwardingTo(redis).limits(limits).start();
+             Jedis direct = new Jedis(redis.host(), redis.port());
+             RawRedisClient client = RawRedisClient.connect(proxy.host(), proxy.port(), 32 * 1024)) {
+            direct.set("idle:large", "x".repeat(size));
+            client.command("GET", "idle:large");
+            // A slow consumer: 32 KiB every 10 ms, so the reply takes over a second, several idle timeouts.
+            java.io.InputStream in = client.input();
+            byte[] piece = new byte[32 * 1024];
+            long total = 0;
+            long expected = ("$" + size + "\r\n").length() + size + 2;
+            while (total < expected) {
+                int n = in.read(piece);
+                assertThat(n).as("bytes read after %d of %d", total, expected).isPositive();
+                total += n;
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            assertThat(total).isEqualTo(expected);
+            // Once quiet, it is idle like any other.
+            assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
+
+            // A client that asks for more than the socket buffers hold and never reads is idle too.
+            direct.set("idle:huge", "x".repeat(32 * 1024 * 1024));
+            try (RawRedisClient stuck = RawRedisClient.connect(proxy.host(), proxy.port(), 32 * 1024)) {
+                stuck.command("GET", "idle:huge");
+                Await.until(Duration.ofSeconds(10), "a client that does not read to be closed",
+                        () -> proxy.server().connectedClients() == 0);
+            }
+            direct.del("idle:large", "idle:huge");
+        }
+    }
+
     /** BLPOP and SUBSCRIBE through the proxy; both outlast a client that starts idling after them. */
     private static void waitingClientsSurvive(Jedis direct, Jedis blocked, Jedis subscribed, DataPlaneFixture proxy)
             throws Exception {

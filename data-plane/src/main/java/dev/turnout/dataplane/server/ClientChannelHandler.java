@@ -9,6 +9,7 @@ import dev.turnout.dataplane.session.Session;
 import dev.turnout.dataplane.session.SessionContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 
@@ -75,7 +76,14 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && session != null) {
+        if (evt instanceof IdleStateEvent idle && session != null) {
+            // Netty fires the first idle event even while a reply is still being written; a client taking
+            // in a large reply is not idle. Later events come only if the write made no progress for a whole
+            // period: a client that stopped reading is closed one period later.
+            ChannelOutboundBuffer output = ctx.channel().unsafe().outboundBuffer();
+            if (idle.isFirst() && output != null && output.totalPendingWriteBytes() > 0) {
+                return;
+            }
             session.onIdleTimeout();
             return;
         }

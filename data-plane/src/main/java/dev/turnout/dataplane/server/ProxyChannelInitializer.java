@@ -34,8 +34,10 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         // Refuses connections past max-clients with Redis's error.
         p.addLast("limit", limiter);
         if (!limits.idleTimeout().isZero()) {
-            // Closes clients idle longer than idle-timeout (blocked and subscribed clients excepted).
-            p.addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+            // Closes clients idle longer than idle-timeout (blocked and subscribed clients excepted). Idle
+            // means neither reading nor being written to, as Redis counts a reply as interaction: a client
+            // slowly taking in a large reply is busy (observeOutput: a write in progress counts too).
+            p.addLast("idle", new IdleStateHandler(true, 0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         }
         // Frames commands and hands them to the session: routing, ordering, pinning.
         p.addLast("session", new ClientChannelHandler(sessions, route.get(),
