@@ -4,6 +4,7 @@ import dev.turnout.dataplane.command.CommandSpec;
 import dev.turnout.dataplane.command.CommandTable;
 import dev.turnout.dataplane.resp.CommandFrame;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The proxy's command table: for every command Redis knows, the {@link CommandHandler} that runs it,
@@ -36,6 +37,15 @@ final class CommandPolicy {
             Map.entry("xread", StreamReadHandler.INSTANCE),
             Map.entry("xreadgroup", StreamReadHandler.INSTANCE));
 
+    /** Inside MULTI these are queued by Redis, not run: see {@link ForwardHandler#QUEUED}. */
+    private static final Set<CommandHandler> QUEUED_INSIDE_MULTI = Set.of(ClientHandler.INSTANCE,
+            MonitorHandler.INSTANCE, PubSubHandlers.SUBSCRIBE, PubSubHandlers.PSUBSCRIBE, PubSubHandlers.SSUBSCRIBE,
+            PubSubHandlers.UNSUBSCRIBE, PubSubHandlers.PUNSUBSCRIBE, PubSubHandlers.SUNSUBSCRIBE);
+    /** What a RESP2 connection in subscribed state still runs (PING is forwarded like any command). */
+    private static final Set<CommandHandler> RUN_WHILE_SUBSCRIBED = Set.of(PubSubHandlers.SUBSCRIBE,
+            PubSubHandlers.PSUBSCRIBE, PubSubHandlers.SSUBSCRIBE, PubSubHandlers.UNSUBSCRIBE,
+            PubSubHandlers.PUNSUBSCRIBE, PubSubHandlers.SUNSUBSCRIBE, ConnectionHandlers.QUIT, ConnectionHandlers.RESET);
+
     private final CommandTable table;
     private final CommandHandler[] byId;
 
@@ -59,5 +69,22 @@ final class CommandPolicy {
     CommandHandler handlerFor(CommandFrame frame) {
         CommandSpec spec = table.lookup(frame.source(), frame.base() + frame.argOffset(0), frame.argLength(0));
         return spec == null ? ForwardHandler.ANY : byId[spec.id()];
+    }
+
+    /**
+     * The handler for {@code frame} on a connection where Redis does not run commands as they come: inside
+     * MULTI it queues them (one +QUEUED each), and a RESP2 connection in subscribed state refuses all but a
+     * few (one error each, in Redis's words). What the proxy would otherwise do itself (answer, pin, count
+     * several replies, follow a state change) would put the client out of step with Redis.
+     */
+    CommandHandler handlerFor(CommandFrame frame, boolean inTransaction, boolean subscribedResp2) {
+        CommandHandler handler = handlerFor(frame);
+        if (inTransaction) {
+            return QUEUED_INSIDE_MULTI.contains(handler) ? ForwardHandler.QUEUED : handler;
+        }
+        if (subscribedResp2 && !RUN_WHILE_SUBSCRIBED.contains(handler)) {
+            return ForwardHandler.ANY;
+        }
+        return handler;
     }
 }

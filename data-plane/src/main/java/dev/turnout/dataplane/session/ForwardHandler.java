@@ -7,14 +7,22 @@ import io.netty.buffer.ByteBuf;
 final class ForwardHandler implements CommandHandler {
 
     /** Any command that needs nothing of the proxy: shared connection unless the session is pinned. */
-    static final ForwardHandler ANY = new ForwardHandler(Route.ANY);
+    static final ForwardHandler ANY = new ForwardHandler(Route.ANY, false);
     /** Blocking commands (BLPOP, BLMOVE, WAIT, ...): they must not hold up a shared connection. */
-    static final ForwardHandler BLOCKING = new ForwardHandler(Route.DEDICATED);
+    static final ForwardHandler BLOCKING = new ForwardHandler(Route.DEDICATED, false);
+    /**
+     * A command Redis queues inside MULTI instead of running it (CLIENT ..., SUBSCRIBE, MONITOR): it gets one
+     * +QUEUED now and takes effect at EXEC, on the dedicated connection, so the proxy must neither answer it
+     * nor act on it; and that connection, changed in ways the proxy did not follow, is never reused.
+     */
+    static final ForwardHandler QUEUED = new ForwardHandler(Route.ANY, true);
 
     private final Route route;
+    private final boolean changesConnection;
 
-    private ForwardHandler(Route route) {
+    private ForwardHandler(Route route, boolean changesConnection) {
         this.route = route;
+        this.changesConnection = changesConnection;
     }
 
     @Override
@@ -25,5 +33,8 @@ final class ForwardHandler implements CommandHandler {
     @Override
     public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
         session.forward(frame, buf, start, route);
+        if (changesConnection && session.isPinned()) {
+            session.markPinnedDirty();
+        }
     }
 }

@@ -106,13 +106,21 @@ public final class Session implements ReplySink {
             hold(frame, buf, start);
             return;
         }
-        CommandHandler handler = context.policy().handlerFor(frame);
+        CommandHandler handler = handlerFor(frame);
         Route route = handler.route(this, frame);
         if (route != Route.LOCAL && mustWait(route)) {
             hold(frame, buf, start);
             return;
         }
         run(handler, frame, buf, start);
+    }
+
+    private CommandHandler handlerFor(CommandFrame frame) {
+        if (pinReasons == 0) {
+            return context.policy().handlerFor(frame);
+        }
+        return context.policy().handlerFor(frame, hasPinReason(PinReason.TRANSACTION),
+                client.protocol == 2 && hasPinReason(PinReason.SUBSCRIBED));
     }
 
     private void run(CommandHandler handler, CommandFrame frame, ByteBuf buf, int start) {
@@ -159,7 +167,7 @@ public final class Session implements ReplySink {
             } catch (RespProtocolException e) {
                 throw new IllegalStateException("a held command no longer parses", e);
             }
-            CommandHandler handler = context.policy().handlerFor(heldFrame);
+            CommandHandler handler = handlerFor(heldFrame);
             Route route = handler.route(this, heldFrame);
             if (route != Route.LOCAL && mustWait(route)) {
                 return;
