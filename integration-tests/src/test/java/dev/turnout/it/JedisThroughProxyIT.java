@@ -611,6 +611,17 @@ class JedisThroughProxyIT {
                 .isEqualTo("ERR wrong number of arguments for 'select' command");
     }
 
+    /** A client configured with a database selects it on connect, and the proxy keeps it there. */
+    @Test
+    void databaseChosenInTheClientConfig() {
+        try (Jedis jedis = new Jedis(proxy.host(), proxy.port(), DefaultJedisClientConfig.builder().database(5).build())) {
+            jedis.set("configured-db", "5");
+        }
+        assertThat(admin.exists("configured-db")).isFalse();
+        admin.select(5);
+        assertThat(admin.get("configured-db")).isEqualTo("5");
+    }
+
     @Test
     void unknownCommandErrorIsWordedAsRedisWordsIt() {
         assertThat(sameErrorAsRedis(j -> j.sendCommand(command("NOSUCHCOMMAND"), "a", "b")))

@@ -167,6 +167,19 @@ class LettuceThroughProxyIT {
 
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
+    void databaseInTheUriIsSelectedOnConnect(ProtocolVersion protocol) {
+        RedisURI uri = RedisURI.builder().withHost(proxy.host()).withPort(proxy.port()).withDatabase(7).build();
+        try (StatefulRedisConnection<String, String> connection = client(protocol).connect(uri)) {
+            assertThat(connection.sync().set("uri-db", "7")).isEqualTo("OK");
+            assertThat(connection.sync().select(0)).isEqualTo("OK");
+            assertThat(connection.sync().get("uri-db")).isNull();
+        }
+        admin.select(7);
+        assertThat(admin.get("uri-db")).isEqualTo("7");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
     void pipelineOfTenThousandCommands(ProtocolVersion protocol) throws Exception {
         int n = 10_000;
         try (StatefulRedisConnection<String, String> connection = client(protocol).connect()) {

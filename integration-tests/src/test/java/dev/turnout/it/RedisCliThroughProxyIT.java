@@ -197,6 +197,24 @@ class RedisCliThroughProxyIT {
         assertThat(admin.get("mass:9999")).isEqualTo("value-9999");
     }
 
+    /**
+     * redis-benchmark: 10 clients pipelining 10 deep; every INCR lands exactly once. Kept small: paranoid leak
+     * detection makes every buffer expensive in tests.
+     */
+    @Test
+    void redisBenchmarkThroughTheProxy() {
+        Optional<Path> benchmark = onPath("redis-benchmark");
+        assumeTrue(benchmark.isPresent(), "redis-benchmark is not on the PATH");
+        int n = 2_000;
+        Run run = run(List.of(benchmark.get().toString(), "-h", proxy.host(), "-p", Integer.toString(proxy.port()),
+                "-n", Integer.toString(n), "-c", "10", "-P", "10", "-t", "set,get,incr,lpush,rpop,hset,mset", "--csv"), "");
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("\"SET\"", "\"GET\"", "\"INCR\"", "\"MSET (10 keys)\"")
+                .doesNotContainIgnoringCase("error");
+        assertThat(admin.get("counter:__rand_int__")).isEqualTo(Integer.toString(n));
+        assertThat(admin.get("key:__rand_int__")).isNotNull();
+    }
+
     // ------------------------------------------------------------------ inline commands on a raw socket
 
     @Test
