@@ -30,8 +30,9 @@ class BackpressureIT {
     private static final int VALUE_SIZE = 1024;
     private static final int PAIRS_PER_CHUNK = 32;
     /**
-     * What the client writes. Paranoid leak detection records a stack trace on nearly every buffer access,
-     * which makes the proxy about 15 times slower than in production: 128 MiB keeps this test near 15 s.
+     * What the client writes: far more than the bound below. Paranoid leak detection records a stack trace
+     * on nearly every buffer access, which makes the proxy some 15 times slower than in production; 128 MiB
+     * keeps this test near 15 s (200 MiB takes 25 s and proves nothing more).
      */
     private static final long TOTAL_BYTES = 128L * 1024 * 1024;
     /**

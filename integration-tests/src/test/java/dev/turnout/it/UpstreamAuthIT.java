@@ -119,9 +119,13 @@ class UpstreamAuthIT {
     @Test
     void wrongPasswordClosesEachClientAndIsLoggedOnce() {
         Logger upstreamsLog = (Logger) LoggerFactory.getLogger(Upstreams.class);
+        Logger turnoutLog = (Logger) LoggerFactory.getLogger("dev.turnout");
         ListAppender<ILoggingEvent> events = new ListAppender<>();
+        ListAppender<ILoggingEvent> everything = new ListAppender<>();
         events.start();
+        everything.start();
         upstreamsLog.addAppender(events);
+        turnoutLog.addAppender(everything);
         try (RedisServerProcess redis = RedisServerProcess.builder().password("right").start();
              DataPlaneFixture proxy = DataPlaneFixture.forwardingTo(redis).password("wrong").start();
              Jedis direct = new Jedis(redis.host(), redis.port())) {
@@ -142,12 +146,17 @@ class UpstreamAuthIT {
             });
             assertThat(direct.exists("never")).isFalse();
 
-            List<ILoggingEvent> errors = events.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
+            List<ILoggingEvent> errors = logged(events).stream().filter(e -> e.getLevel() == Level.ERROR).toList();
             assertThat(errors).as("errors logged for %d refused clients", clients[0]).hasSize(1);
             assertThat(errors.get(0).getFormattedMessage())
                     .contains(redis.host() + ":" + redis.port())
                     .contains("refused the proxy's credentials")
                     .doesNotContain("wrong");
+            // Nothing else in the data plane logs per client or per attempt about it either.
+            assertThat(logged(everything)).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .filteredOn(m -> m.contains("authentication") || m.contains("credentials") || m.contains("WRONGPASS"))
+                    .hasSize(1);
 
             // Fixing the password (a reload) heals the proxy without a restart.
             proxy.switchUpstream(HostAndPort.parse(redis.host() + ":" + redis.port()), "right");
@@ -156,6 +165,14 @@ class UpstreamAuthIT {
             }
         } finally {
             upstreamsLog.detachAppender(events);
+            turnoutLog.detachAppender(everything);
+        }
+    }
+
+    /** A copy of what the appender holds; it appends under its own lock, from the event loops. */
+    private static List<ILoggingEvent> logged(ListAppender<ILoggingEvent> appender) {
+        synchronized (appender) {
+            return List.copyOf(appender.list);
         }
     }
 
