@@ -21,7 +21,12 @@ final class ConnectionHandlers {
         return session.error("ERR wrong number of arguments for '" + command + "' command");
     }
 
-    /** SELECT db: which shared pool the session uses. Inside a pinned connection it is sent there too. */
+    /**
+     * SELECT db: which shared pool the session uses. Inside a pinned connection it is sent there too. Inside
+     * MULTI Redis only queues it, and whether it runs is known at EXEC (a DISCARD or a broken WATCH leaves
+     * the old db), so the session keeps the dedicated connection, whose db Redis knows, until a SELECT or
+     * RESET outside a transaction tells the proxy again.
+     */
     static final CommandHandler SELECT = new CommandHandler() {
         @Override
         public Route route(Session session, CommandFrame frame) {
@@ -30,6 +35,12 @@ final class ConnectionHandlers {
 
         @Override
         public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
+            if (session.hasPinReason(PinReason.TRANSACTION)) {
+                session.forward(frame, buf, start, Route.ANY);
+                session.markPinnedDirty();
+                session.addPinReason(PinReason.DB_UNKNOWN);
+                return;
+            }
             if (frame.argc() != 2) {
                 session.reply(wrongArity(session, "select"));
                 return;
@@ -49,6 +60,7 @@ final class ConnectionHandlers {
                 session.forward(frame, buf, start, Route.ANY);
                 session.markPinnedDirty();
                 session.client.db = (int) db;
+                session.clearPinReason(PinReason.DB_UNKNOWN);
                 return;
             }
             session.client.db = (int) db;

@@ -12,6 +12,8 @@ final class PinReason {
     static final int MONITOR = 1 << 3;
     static final int TRACKING = 1 << 4;
     static final int REPLY_MODE = 1 << 5;
+    /** A SELECT ran inside MULTI: only the dedicated connection knows which db the client is in. */
+    static final int DB_UNKNOWN = 1 << 6;
 
     private PinReason() {
     }
