@@ -127,6 +127,40 @@ class SameRepliesAsRedisIT {
                 c("GET", "k"));
     }
 
+    /** SELECT inside MULTI changes the db only if EXEC runs it; later commands must land in Redis's db. */
+    @Test
+    void selectInsideMultiTakesEffectOnlyIfExecRunsIt() {
+        assertSameAsRedis(
+                c("SET", "k", "db0"),
+                c("MULTI"),
+                c("SELECT", "1"),
+                c("SET", "k", "db1"),
+                c("EXEC"),
+                c("GET", "k"),
+                c("SELECT", "0"),
+                c("GET", "k"),
+                // Discarded: still db 0.
+                c("MULTI"),
+                c("SELECT", "2"),
+                c("DISCARD"),
+                c("GET", "k"),
+                // Aborted by a WATCH this client broke itself: still db 0.
+                c("WATCH", "k"),
+                c("SET", "k", "db0-again"),
+                c("MULTI"),
+                c("SELECT", "3"),
+                c("EXEC"),
+                c("GET", "k"),
+                // Refused at EXEC: still db 0.
+                c("MULTI"),
+                c("SELECT", "99"),
+                c("SELECT"),
+                c("EXEC"),
+                c("GET", "k"),
+                c("SELECT", "1"),
+                c("GET", "k"));
+    }
+
     /** EXEC and DISCARD without MULTI are errors; the WATCH they leave still aborts the next transaction. */
     @Test
     void watchSurvivesExecAndDiscardWithoutMulti() {
