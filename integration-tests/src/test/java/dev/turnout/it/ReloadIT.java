@@ -63,13 +63,17 @@ class ReloadIT {
                 }
             });
             CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-                // Reads only replies already owed (sent counts written commands), so it never blocks at the end.
-                while (replies.size() < sent.get() || !writer.isDone()) {
+                // Reads only replies already owed (sent counts written commands), so it never blocks at the end;
+                // the writer is checked first, so that once it is done, sent is final.
+                while (true) {
+                    boolean writerDone = writer.isDone();
                     if (replies.size() < sent.get()) {
                         replies.add(pipeliner.read());
                         window.release();
+                    } else if (writerDone) {
+                        break;
                     } else {
-                        Thread.onSpinWait();
+                        java.util.concurrent.locks.LockSupport.parkNanos(50_000); // the writer is between batches
                     }
                 }
             });
