@@ -47,6 +47,8 @@ public final class Session implements ReplySink {
 
     // Commands waiting for the previous connection's replies (see the ordering rule), as their own bytes.
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+    // A protocol error that followed held commands: sent, and the connection closed, once they have run.
+    private ByteBuf closingError;
     private final RequestParser heldParser;
     private final CommandFrame heldFrame = new CommandFrame();
 
@@ -140,8 +142,16 @@ public final class Session implements ReplySink {
 
     /** The client sent bytes that are not RESP: Redis replies with the error and closes the connection. */
     public void onProtocolError(RespProtocolException e) {
-        reply(error(e.getMessage()));
-        closeWhenDrained();
+        ByteBuf reply = error(e.getMessage());
+        if (held.isEmpty()) {
+            reply(reply);
+            closeWhenDrained();
+            return;
+        }
+        // The held commands came before the bad bytes: like Redis, run them, then reply with the error.
+        closingError = reply;
+        closing = true;
+        pauseReading(PAUSE_CLOSING);
     }
 
     /** The end of one read from the client: what was gathered goes upstream. */
@@ -157,7 +167,7 @@ public final class Session implements ReplySink {
     }
 
     private void drainHeld() {
-        while (!held.isEmpty() && !closing) {
+        while (!held.isEmpty() && (!closing || closingError != null) && !closed) {
             ByteBuf bytes = held.peek();
             try {
                 heldFrame.reset();
@@ -181,6 +191,12 @@ public final class Session implements ReplySink {
             }
         }
         if (held.isEmpty()) {
+            if (closingError != null) {
+                ByteBuf reply = closingError;
+                closingError = null;
+                reply(reply);
+                closeWhenDrained();
+            }
             resumeReading(PAUSE_HELD);
         }
     }
@@ -565,6 +581,10 @@ public final class Session implements ReplySink {
         while ((b = held.poll()) != null) {
             b.release();
         }
+        if (closingError != null) {
+            closingError.release();
+            closingError = null;
+        }
         if (runConnection != null) {
             runConnection = null;
             runBuf = null;
@@ -590,7 +610,8 @@ public final class Session implements ReplySink {
 
     /** The idle timeout fired: close unless the client is legitimately quiet (blocked or subscribed). */
     public boolean onIdleTimeout() {
-        if (pinned != null && (hasPinReason(PinReason.SUBSCRIBED) || hasPinReason(PinReason.MONITOR) || inflight > 0)) {
+        if (inflight > 0 || !held.isEmpty()
+                || pinned != null && (hasPinReason(PinReason.SUBSCRIBED) || hasPinReason(PinReason.MONITOR))) {
             return false;
         }
         closing = true;
