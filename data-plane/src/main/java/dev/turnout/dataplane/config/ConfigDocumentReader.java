@@ -29,7 +29,7 @@ import java.util.function.Function;
  *   orders:
  *     upstream: 127.0.0.1:6379
  *     user: app                      # optional ACL user
- *     password-file: /etc/turnout/orders.pw
+ *     password-file: /etc/turnout/orders.pw   # or password-env: VAR, or password: inline
  * limits:
  *   max-clients: 10000
  *   idle-timeout: 0                  # seconds, or 300s, 5m; 0 = never
@@ -41,7 +41,8 @@ public final class ConfigDocumentReader {
     private static final Set<String> TOP_KEYS = Set.of("listeners", "routes", "limits");
     private static final Set<String> LISTENER_KEYS = Set.of("listen", "route");
     private static final Set<String> ROUTE_KEYS =
-            Set.of("upstream", "user", "password-file", "password-env", "databases", "connect-timeout");
+            Set.of("upstream", "user", "password", "password-file", "password-env", "databases", "connect-timeout");
+    private static final List<String> PASSWORD_KEYS = List.of("password", "password-file", "password-env");
     private static final Set<String> LIMIT_KEYS = Set.of("max-clients", "idle-timeout", "max-bulk-length",
             "max-multibulk-length", "max-inline-length", "max-inflight-per-client");
 
@@ -116,10 +117,26 @@ public final class ConfigDocumentReader {
     }
 
     private Secret password(String path, JsonNode route, Path relativeTo) throws ConfigException {
+        List<String> given = new ArrayList<>();
+        for (String key : PASSWORD_KEYS) {
+            if (route.has(key) && !route.get(key).isNull()) {
+                given.add(key);
+            }
+        }
+        if (given.size() > 1) {
+            String which = given.size() == 2 ? "both " + given.get(0) + " and " + given.get(1) + " are set"
+                    : given.get(0) + ", " + given.get(1) + " and " + given.get(2) + " are all set";
+            throw new ConfigException(path, which + " (expected one of them)");
+        }
+        String inline = optionalText(path + ".password", route.get("password"));
         String file = optionalText(path + ".password-file", route.get("password-file"));
         String env = optionalText(path + ".password-env", route.get("password-env"));
-        if (file != null && env != null) {
-            throw new ConfigException(path, "both password-file and password-env are set (expected one of them)");
+        if (inline != null) {
+            if (inline.isEmpty()) {
+                throw new ConfigException(path + ".password", "empty (expected the password; leave the key out "
+                        + "when the upstream needs none)");
+            }
+            return Secret.of(inline);
         }
         if (env != null) {
             String value = environment.apply(env);

@@ -115,7 +115,7 @@ class ConfigDocumentReaderTest {
     void unknownKeysNameTheirPathAndTheKnownOnes() {
         assertError("route: {}", "route: unknown key (expected one of: limits, listeners, routes)");
         assertError(route("upstream: 127.0.0.1:6379\npasword-file: x"), "routes.orders.pasword-file: unknown key "
-                + "(expected one of: connect-timeout, databases, password-env, password-file, upstream, user)");
+                + "(expected one of: connect-timeout, databases, password, password-env, password-file, upstream, user)");
         assertError(route("upstream: 127.0.0.1:6379") + "listeners:\n  - listen: 127.0.0.1:6380\n    rout: orders",
                 "listeners[0].rout: unknown key (expected one of: listen, route)");
         assertError(route("upstream: 127.0.0.1:6379") + "limits:\n  max-client: 5", "limits.max-client: unknown key "
@@ -216,6 +216,24 @@ class ConfigDocumentReaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("routes.orders.password-file: password file ")
                 .hasMessageEndingWith(" is empty");
+    }
+
+    @Test
+    void inlinePasswords() throws Exception {
+        assertThat(read(route("upstream: 127.0.0.1:6379\npassword: \"s3cret\"")).route("orders").password())
+                .isEqualTo(Secret.of("s3cret"));
+        assertThat(read(route("upstream: 127.0.0.1:6379\npassword: 1234")).route("orders").password())
+                .isEqualTo(Secret.of("1234"));
+        assertError(route("upstream: 127.0.0.1:6379\npassword: \"\""),
+                "routes.orders.password: empty (expected the password; leave the key out when the upstream needs none)");
+        assertError(route("upstream: 127.0.0.1:6379\npassword: s3cret\npassword-file: x.pw"),
+                "routes.orders: both password and password-file are set (expected one of them)");
+        assertError(route("upstream: 127.0.0.1:6379\npassword: s3cret\npassword-env: ORDERS_PW"),
+                "routes.orders: both password and password-env are set (expected one of them)");
+        assertError(route("upstream: 127.0.0.1:6379\npassword: s3cret\npassword-file: x.pw\npassword-env: ORDERS_PW"),
+                "routes.orders: password, password-file and password-env are all set (expected one of them)");
+        assertError(route("upstream: 127.0.0.1:6379\npassword: [s3cret]"),
+                "routes.orders.password: expected a single value, got array");
     }
 
     @Test
