@@ -1,0 +1,54 @@
+package dev.turnout.cli;
+
+import dev.turnout.v1.ApplyConfigRequest;
+import dev.turnout.v1.ApplyConfigResponse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code proxyctl config apply -f FILE}: replaces the whole desired state. */
+@Command(name = "apply", sortOptions = false,
+        description = {"Replaces the whole desired state with a YAML file.", "",
+                "The control plane validates FILE, stores it as a new version and pushes it to every data plane. "
+                        + "An invalid file changes nothing (exit 1), and the error names the offending path, "
+                        + "e.g. routes.orders.upstream.", "",
+                "A route's 'password-file: PATH' is read here, on this machine (PATH relative to FILE's directory, "
+                        + "one trailing newline dropped), and sent as 'password:'. The path does not leave this "
+                        + "machine, and the password is never printed.", ""},
+        footerHeading = "%nWith -o json:%n",
+        footer = "  {\"version\": N}   the new version of the desired state")
+final class ConfigApplyCommand implements Runnable {
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", required = true, order = 1,
+            description = "The fleet's configuration (YAML); - reads standard input.")
+    String file;
+
+    @Option(names = "--if-version", paramLabel = "N", order = 2,
+            description = "Apply only if the current version is N (else exit 5): no lost updates.")
+    Long ifVersion;
+
+    @Mixin
+    HelpOption help;
+
+    private final Invocation invocation;
+
+    ConfigApplyCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
+    @Override
+    public void run() {
+        long expected = IfVersion.check(ifVersion);
+        String yaml = FleetFile.read(file, invocation.stdin(), invocation.secrets());
+        ApplyConfigResponse response;
+        try (AdminClient client = invocation.connect()) {
+            response = client.apply(ApplyConfigRequest.newBuilder().setYaml(yaml).setIfVersion(expected).build());
+        }
+        if (invocation.json()) {
+            invocation.printJson(response);
+            return;
+        }
+        invocation.print("applied " + (file.equals("-") ? "standard input" : file)
+                + ": the desired state is now version " + response.getVersion());
+    }
+}
