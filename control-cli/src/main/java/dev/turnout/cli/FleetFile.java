@@ -84,7 +84,8 @@ final class FleetFile {
         }
         JsonNode file = fields.get("password-file");
         if (!file.isTextual() || file.asText().isBlank()) {
-            throw CliFailure.usage(path + ".password-file: expected a file name, got '" + file.asText() + "'");
+            String got = file.isContainerNode() ? (file.isArray() ? "a list" : "a mapping") : "'" + file.asText() + "'";
+            throw CliFailure.usage(path + ".password-file: expected a file name, got " + got);
         }
         String password = SecretFiles.read(path + ".password-file", file.asText(), base, stdin, secrets);
         ObjectNode result = fields.objectNode();

@@ -78,9 +78,13 @@ final class ProxyctlRunner implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private final class HeaderRecorder implements ServerInterceptor {

@@ -33,7 +33,7 @@ class StatusCommandTest {
     private final ProxyctlRunner proxyctl = new ProxyctlRunner();
 
     @AfterEach
-    void close() throws InterruptedException {
+    void close() {
         proxyctl.close();
     }
 
