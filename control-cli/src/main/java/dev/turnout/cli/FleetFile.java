@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The YAML that {@code config apply -f FILE} sends. Each route's {@code password-file: PATH} is read here
@@ -54,7 +55,7 @@ final class FleetFile {
             root = YAML.readTree(text);
         } catch (JsonProcessingException e) {
             throw CliFailure.usage(name + ": not valid YAML" + where(e.getLocation()) + ": "
-                    + firstLine(e.getOriginalMessage()));
+                    + problem(e.getOriginalMessage()));
         }
         if (root == null || !(root.get("routes") instanceof ObjectNode routes)) {
             return text; // nothing to inline; the control plane says what is wrong, if anything
@@ -104,10 +105,15 @@ final class FleetFile {
                 : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        return message.strip().lines().findFirst().orElse("unreadable");
+    /**
+     * SnakeYAML's message without its marks (" in 'reader', line 2, column 6:", the line quoted, a caret):
+     * "while parsing a flow node; expected the node content, but found '<stream end>'".
+     */
+    static String problem(String message) {
+        String problem = message == null ? "" : message.lines()
+                .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
+                .map(String::strip)
+                .collect(Collectors.joining("; "));
+        return problem.isEmpty() ? "unreadable" : problem;
     }
 }

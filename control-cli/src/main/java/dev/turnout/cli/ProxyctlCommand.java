@@ -89,8 +89,16 @@ public final class ProxyctlCommand implements Runnable {
     /** "Unknown option: '--bogus'; did you mean --token-file? (see 'proxyctl config apply --help')" */
     private static String usageLine(ParameterException e) {
         StringBuilder line = new StringBuilder(ControlPlaneFailures.oneLine(e.getMessage()));
-        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
-            line.append("; did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append('?');
+        if (e instanceof UnmatchedArgumentException unmatched) {
+            List<String> args = unmatched.getUnmatched();
+            if (!unmatched.isUnknownOption() && !args.isEmpty() && !e.getCommandLine().getSubcommands().isEmpty()) {
+                line = new StringBuilder("unknown command '" + args.get(0) + "'");
+            }
+            List<String> suggestions = unmatched.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                line.append("; did you mean ").append(String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size()))))
+                        .append('?');
+            }
         }
         return line.append(" (see '").append(e.getCommandLine().getCommandSpec().qualifiedName()).append(" --help')")
                 .toString();
