@@ -1,0 +1,90 @@
+package dev.turnout.controlplane;
+
+import dev.turnout.controlplane.api.AdminService;
+import dev.turnout.controlplane.api.BearerTokenCheck;
+import dev.turnout.controlplane.api.DataPlaneService;
+import dev.turnout.controlplane.registry.DataPlaneRegistry;
+import dev.turnout.controlplane.state.DesiredStateStore;
+import dev.turnout.dataplane.agent.ConfigSnapshots;
+import dev.turnout.dataplane.config.ProxyConfig;
+import dev.turnout.dataplane.config.Secret;
+import dev.turnout.v1.AdminServiceGrpc;
+import dev.turnout.v1.DataPlaneServiceGrpc;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The control plane's gRPC server: DataPlaneService and AdminService, each behind its own bearer token,
+ * and the standard health service (no token), SERVING once started.
+ *
+ * <p>As in grpc-java's RouteGuideServer, it takes a {@link ServerBuilder} so that tests pass an in-process
+ * one. The desired state must be loaded before: the store is the caller's, opened and closed by it.
+ */
+public final class ControlPlaneServer {
+
+    /** How long {@link #stop()} lets calls in flight finish before cancelling them. */
+    static final long GRACE_SECONDS = 5;
+
+    private final Server server;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final DataPlaneRegistry registry;
+
+    public ControlPlaneServer(ServerBuilder<?> builder, DesiredStateStore store, Secret adminToken,
+                              Secret dataPlaneToken, Clock clock) {
+        ProxyConfig state = store.current();
+        this.registry = new DataPlaneRegistry(clock, state.version() == 0 ? null : ConfigSnapshots.toProto(state));
+        this.server = builder
+                .addService(ServerInterceptors.intercept(new DataPlaneService(registry),
+                        new BearerTokenCheck(dataPlaneToken, "data-plane")))
+                .addService(ServerInterceptors.intercept(new AdminService(store, registry),
+                        new BearerTokenCheck(adminToken, "admin")))
+                .addService(health.getHealthService())
+                .build();
+    }
+
+    /** Binds and serves; health turns SERVING. */
+    public ControlPlaneServer start() throws IOException {
+        server.start();
+        for (String service : List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+                DataPlaneServiceGrpc.SERVICE_NAME, AdminServiceGrpc.SERVICE_NAME)) {
+            health.setStatus(service, ServingStatus.SERVING);
+        }
+        return this;
+    }
+
+    /** The port it listens on (-1 for an in-process server). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The data planes, for tests. */
+    DataPlaneRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Health turns NOT_SERVING, data-plane streams are closed with UNAVAILABLE (data planes keep serving and
+     * reconnect), calls in flight get {@value #GRACE_SECONDS} s to finish.
+     */
+    public void stop() throws InterruptedException {
+        health.enterTerminalState();
+        registry.closeAll(Status.UNAVAILABLE.withDescription("the control plane is shutting down"));
+        server.shutdown();
+        if (!server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) {
+            server.shutdownNow();
+            server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    public void blockUntilShutdown() throws InterruptedException {
+        server.awaitTermination();
+    }
+}
