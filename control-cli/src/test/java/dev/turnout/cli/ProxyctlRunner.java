@@ -2,11 +2,7 @@ package dev.turnout.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -34,7 +30,7 @@ final class ProxyctlRunner implements AutoCloseable {
     final FakeAdminService admin = new FakeAdminService();
     final Map<String, String> env = new HashMap<>();
     /** The authorization header of each call, "(none)" when absent. */
-    final List<String> authorizations = new CopyOnWriteArrayList<>();
+    final List<String> authorizations;
     final List<HostPort> dialled = new CopyOnWriteArrayList<>();
     String stdin = "";
 
@@ -42,9 +38,11 @@ final class ProxyctlRunner implements AutoCloseable {
     private final Server server;
 
     ProxyctlRunner() {
+        AuthorizationRecorder recorder = new AuthorizationRecorder();
+        authorizations = recorder.values;
         try {
             server = InProcessServerBuilder.forName(name).directExecutor()
-                    .addService(ServerInterceptors.intercept(admin, new HeaderRecorder()))
+                    .addService(ServerInterceptors.intercept(admin, recorder))
                     .build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -84,16 +82,6 @@ final class ProxyctlRunner implements AutoCloseable {
             server.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private final class HeaderRecorder implements ServerInterceptor {
-        @Override
-        public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-                ServerCallHandler<Q, A> next) {
-            String value = headers.get(AdminClient.AUTHORIZATION);
-            authorizations.add(value == null ? "(none)" : value);
-            return next.startCall(call, headers);
         }
     }
 }
