@@ -11,6 +11,7 @@ import dev.turnout.dataplane.upstream.Upstreams;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -82,15 +83,28 @@ public final class ProxyServer implements AutoCloseable {
         upstreams.retireUnless(e -> used.contains(java.util.Arrays.asList(e.address(), e.user(), e.password(), e.connectTimeout())));
     }
 
+    /**
+     * Binds the listeners {@code next} adds, then closes those it removes. All or nothing: if one cannot be
+     * bound, those bound so far are closed again and an {@link IllegalStateException} naming the address
+     * propagates, with the listeners as they were.
+     */
     private synchronized void apply(ProxyConfig next) throws InterruptedException {
         Set<HostAndPort> wanted = new HashSet<>();
-        for (ListenerConfig listener : next.listeners()) {
-            wanted.add(listener.listen());
-            listenerRoutes.put(listener.listen(), listener.route());
-            if (!listeners.containsKey(listener.listen())) {
-                listeners.put(listener.listen(), bind(listener));
+        Map<HostAndPort, String> previousRoutes = new LinkedHashMap<>(listenerRoutes);
+        Map<HostAndPort, Channel> bound = new LinkedHashMap<>();
+        try {
+            for (ListenerConfig listener : next.listeners()) {
+                wanted.add(listener.listen());
+                listenerRoutes.put(listener.listen(), listener.route());
+                if (!listeners.containsKey(listener.listen()) && !bound.containsKey(listener.listen())) {
+                    bound.put(listener.listen(), bind(listener));
+                }
             }
+        } catch (InterruptedException | RuntimeException e) {
+            rollBack(bound, previousRoutes);
+            throw e;
         }
+        listeners.putAll(bound);
         for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!wanted.contains(e.getKey())) {
@@ -100,6 +114,15 @@ public final class ProxyServer implements AutoCloseable {
                 it.remove();
             }
         }
+    }
+
+    private void rollBack(Map<HostAndPort, Channel> bound, Map<HostAndPort, String> previousRoutes) {
+        for (Map.Entry<HostAndPort, Channel> e : bound.entrySet()) {
+            log.info("Listener {} closed again: the configuration that added it was not applied", e.getKey());
+            e.getValue().close().syncUninterruptibly();
+        }
+        listenerRoutes.clear();
+        listenerRoutes.putAll(previousRoutes);
     }
 
     private Channel bind(ListenerConfig listener) throws InterruptedException {
@@ -114,7 +137,13 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ProxyChannelInitializer(config, sessions, limiter,
                         () -> listenerRoutes.getOrDefault(listen, listener.route())));
-        Channel channel = b.bind(listen.host(), listen.port()).sync().channel();
+        ChannelFuture bound = b.bind(listen.host(), listen.port()).await();
+        if (!bound.isSuccess()) {
+            Throwable cause = bound.cause();
+            throw new IllegalStateException("cannot listen on " + listen + ": "
+                    + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
+        }
+        Channel channel = bound.channel();
         RouteConfig route = config.get().routes().get(listener.route());
         log.info("Listening on {} for route '{}' (upstream {})", listen, listener.route(),
                 route == null ? "?" : route.upstream());
@@ -128,6 +157,11 @@ public final class ProxyServer implements AutoCloseable {
             throw new IllegalArgumentException("no listener on " + listen);
         }
         return (InetSocketAddress) c.localAddress();
+    }
+
+    /** The addresses of the listeners bound now, in the order they were bound. */
+    public synchronized java.util.List<HostAndPort> boundListeners() {
+        return java.util.List.copyOf(listeners.keySet());
     }
 
     /** Client connections open now. */
