@@ -96,8 +96,8 @@ public final class ProxyctlCommand implements Runnable {
             }
             List<String> suggestions = unmatched.getSuggestions();
             if (!suggestions.isEmpty()) {
-                line.append("; did you mean ").append(String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size()))))
-                        .append('?');
+                List<String> firstFew = suggestions.subList(0, Math.min(3, suggestions.size()));
+                line.append("; did you mean ").append(String.join(" or ", firstFew)).append('?');
             }
         }
         return line.append(" (see '").append(e.getCommandLine().getCommandSpec().qualifiedName()).append(" --help')")
