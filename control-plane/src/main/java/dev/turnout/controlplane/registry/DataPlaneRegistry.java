@@ -54,6 +54,7 @@ public final class DataPlaneRegistry {
     public Registration connect(Hello hello, String address, ControlStream stream) {
         String id = hello.getId();
         ControlStream replaced;
+        long desiredVersion;
         synchronized (lock) {
             long now = clock.millis();
             Entry entry = entries.computeIfAbsent(id, Entry::new);
@@ -64,9 +65,16 @@ public final class DataPlaneRegistry {
             entry.appliedVersion = hello.getAppliedVersion();
             entry.connectedSince = now;
             entry.lastSeen = now;
+            desiredVersion = desired == null ? 0 : desired.getVersion();
             if (desired != null && desired.getVersion() != hello.getAppliedVersion()) {
                 stream.send(ControlMessage.newBuilder().setConfig(desired).build());
             }
+        }
+        if (hello.getAppliedVersion() > desiredVersion) {
+            log.warn("Data plane {} serves version {}, newer than the desired state's {}: was the control plane's"
+                    + " data directory replaced? {}", id, hello.getAppliedVersion(), desiredVersion,
+                    desiredVersion == 0 ? "It keeps serving what it has until a change is applied here."
+                            : "It is sent version " + desiredVersion + ".");
         }
         if (replaced != null) {
             log.info("Data plane {} connected again from {}; closing its previous stream", id, address);
