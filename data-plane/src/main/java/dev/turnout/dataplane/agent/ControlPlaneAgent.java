@@ -293,10 +293,16 @@ public final class ControlPlaneAgent implements AutoCloseable {
             reject(stream, snapshot, "version: " + version + " (expected: >= 1)");
             return;
         }
-        if (version <= appliedVersion) {
-            log.debug("Config version {} already applied (serving {})", version, appliedVersion);
+        if (version == appliedVersion) {
+            log.debug("Config version {} already applied", version);
             ack(stream, version, true, "");
             return;
+        }
+        if (version < appliedVersion) {
+            // The control plane is the source of truth and sends its newest snapshot last on a stream; an older
+            // version means its state was reset or restored from a backup. Serve what it says, loudly.
+            log.warn("The control plane sent config version {}, older than the version {} served now "
+                    + "(its data directory was reset or restored?); applying it", version, appliedVersion);
         }
         ProxyConfig next;
         try {

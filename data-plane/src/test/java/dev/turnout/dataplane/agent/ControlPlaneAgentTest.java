@@ -169,11 +169,23 @@ class ControlPlaneAgentTest {
         controlPlane.send(snapshot(5, "orders", "10.0.0.7:6379"));
         controlPlane.awaitAck(5);
         controlPlane.send(snapshot(5, "orders", "10.0.0.9:6379"));
-        controlPlane.send(snapshot(4, "orders", "10.0.0.9:6379"));
-        controlPlane.awaitAck(4);
-        assertThat(controlPlane.acks()).containsExactly(ack(5, true, ""), ack(5, true, ""), ack(4, true, ""));
+        dev.turnout.testing.Await.until(java.time.Duration.ofSeconds(5), "the second acknowledgement",
+                () -> controlPlane.acks().size() == 2);
+        assertThat(controlPlane.acks()).containsExactly(ack(5, true, ""), ack(5, true, ""));
         assertThat(applied).hasValue(1);
         assertThat(holder.get().route("orders").upstream()).isEqualTo(HostAndPort.parse("10.0.0.7:6379"));
+    }
+
+    @Test
+    void anOlderVersionFromTheControlPlaneIsAppliedBecauseTheControlPlaneDecides() throws Exception {
+        start(builder());
+        controlPlane.send(snapshot(7, "orders", "10.0.0.7:6379"));
+        controlPlane.awaitAck(7);
+        // A control plane whose data directory was reset starts again from version 1.
+        controlPlane.send(snapshot(1, "orders", "10.0.0.9:6379"));
+        controlPlane.awaitAck(1);
+        assertThat(holder.get().version()).isEqualTo(1);
+        assertThat(holder.get().route("orders").upstream()).isEqualTo(HostAndPort.parse("10.0.0.9:6379"));
     }
 
     @Test
