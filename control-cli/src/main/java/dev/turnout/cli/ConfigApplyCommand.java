@@ -24,7 +24,8 @@ final class ConfigApplyCommand implements Runnable {
     String file;
 
     @Option(names = "--if-version", paramLabel = "N", order = 2,
-            description = "Apply only if the current version is N (else exit 5): no lost updates.")
+            description = "Apply only if the current version is N (else exit 5): no lost updates. "
+                    + "0: only if the control plane was never configured.")
     Long ifVersion;
 
     @Mixin
@@ -38,11 +39,15 @@ final class ConfigApplyCommand implements Runnable {
 
     @Override
     public void run() {
-        long expected = IfVersion.check(ifVersion);
+        IfVersion condition = IfVersion.of(ifVersion);
         String yaml = FleetFile.read(file, invocation.stdin(), invocation.secrets());
         ApplyConfigResponse response;
         try (AdminClient client = invocation.connect()) {
-            response = client.apply(ApplyConfigRequest.newBuilder().setYaml(yaml).setIfVersion(expected).build());
+            condition.checkBefore(client);
+            response = client.apply(ApplyConfigRequest.newBuilder()
+                    .setYaml(yaml)
+                    .setIfVersion(condition.onTheWire())
+                    .build());
         }
         if (invocation.json()) {
             invocation.printJson(response);

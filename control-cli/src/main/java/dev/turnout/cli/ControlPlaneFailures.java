@@ -45,7 +45,7 @@ final class ControlPlaneFailures {
             case DEADLINE_EXCEEDED -> deadlineExceeded(description, call, at);
             case FAILED_PRECONDITION -> new CliFailure(ExitCode.PRECONDITION,
                     orCode(description, "precondition not met") + " (" + code + ")" + (call.ifVersion() != 0
-                            ? "; see the current version with 'proxyctl config get' and retry with its --if-version"
+                            ? "; 'proxyctl config get' shows the current version"
                             : ""));
             case INVALID_ARGUMENT -> new CliFailure(ExitCode.FAILED,
                     orCode(description, at + " refused the request") + " (" + code + "); nothing was changed");

@@ -54,9 +54,10 @@ final class UpstreamSetCommand implements Runnable {
         if (route != null && route.isBlank()) {
             throw CliFailure.usage("--route: expected a route name, got ''");
         }
+        IfVersion condition = IfVersion.of(ifVersion);
         SetUpstreamRequest.Builder request = SetUpstreamRequest.newBuilder()
                 .setUpstream(upstream)
-                .setIfVersion(IfVersion.check(ifVersion));
+                .setIfVersion(condition.onTheWire());
         if (route != null) {
             request.setRoute(route);
         }
@@ -69,6 +70,7 @@ final class UpstreamSetCommand implements Runnable {
         }
         ApplyConfigResponse response;
         try (AdminClient client = invocation.connect()) {
+            condition.checkBefore(client);
             response = client.setUpstream(request.build());
         }
         if (invocation.json()) {

@@ -140,7 +140,28 @@ class ConfigCommandsTest {
         assertThat(result.exitCode()).isEqualTo(5);
         assertThat(result.out()).isEmpty();
         assertThat(result.err()).isEqualTo("proxyctl: the desired state is at version 9, not 7 (FAILED_PRECONDITION); "
-                + "see the current version with 'proxyctl config get' and retry with its --if-version\n");
+                + "'proxyctl config get' shows the current version\n");
+    }
+
+    @Test
+    void ifVersionZeroAppliesOnlyToAControlPlaneNeverConfigured() throws IOException {
+        Path file = Files.writeString(dir.resolve("fleet.yaml"), "routes: {}\n");
+        proxyctl.admin.config = ConfigDocument.newBuilder().setVersion(0).build();
+
+        ProxyctlRunner.Result fresh = proxyctl.run("config", "apply", "-f", file.toString(), "--if-version", "0");
+
+        assertThat(fresh.exitCode()).isZero();
+        assertThat(proxyctl.admin.requests).hasSize(2).first().isInstanceOf(dev.turnout.v1.GetConfigRequest.class);
+        assertThat(proxyctl.admin.requests.get(1)).isInstanceOf(ApplyConfigRequest.class);
+
+        proxyctl.admin.requests.clear();
+        proxyctl.admin.config = ConfigDocument.newBuilder().setVersion(3).build();
+        ProxyctlRunner.Result configured = proxyctl.run("config", "apply", "-f", file.toString(), "--if-version", "0");
+
+        assertThat(configured.exitCode()).isEqualTo(5);
+        assertThat(configured.err()).isEqualTo("proxyctl: the desired state is at version 3, not 0 (--if-version 0);"
+                + " 'proxyctl config get' shows the current version\n");
+        assertThat(proxyctl.admin.requests).hasSize(1).first().isInstanceOf(dev.turnout.v1.GetConfigRequest.class);
     }
 
     @Test
@@ -196,8 +217,8 @@ class ConfigCommandsTest {
         ProxyctlRunner.Result brokenResult = proxyctl.run("config", "apply", "-f", broken.toString());
         assertThat(brokenResult.exitCode()).isEqualTo(2);
         assertThat(brokenResult.err()).startsWith("proxyctl: " + broken + ": not valid YAML (line ").hasLineCount(1);
-        assertUsageError(proxyctl.run("config", "apply", "-f", both.toString(), "--if-version", "0"),
-                "--if-version: 0 (expected: a version, 1 or more)");
+        assertUsageError(proxyctl.run("config", "apply", "-f", both.toString(), "--if-version=-1"),
+                "--if-version: -1 (expected: a version, 0 or more)");
         ProxyctlRunner.Result noFile = proxyctl.run("config", "apply");
         assertThat(noFile.exitCode()).isEqualTo(2);
         assertThat(noFile.err()).isEqualTo("proxyctl: Missing required option: '--file=FILE' (see 'proxyctl config apply --help')\n");

@@ -102,6 +102,19 @@ class FailuresTest {
     }
 
     @Test
+    void aDeadlineThatExpiredBeforeAnyConnectionMeansUnreachable() {
+        Status neverConnected = Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after 0.99s."
+                + " [closed=[], open=[[buffered_nanos=995, waiting_for_connection]]]");
+
+        CliFailure failure = ControlPlaneFailures.translate(neverConnected, new ControlPlaneFailures.CallContext(
+                HostPort.parse("10.0.0.1:7700"), true, Duration.ofSeconds(1), true, 0));
+
+        assertThat(failure.exitCode()).isEqualTo(ExitCode.UNREACHABLE);
+        assertThat(failure.getMessage()).isEqualTo("cannot reach the control plane at 10.0.0.1:7700 (no connection"
+                + " within 1s); is turnout-control-plane running? set --control-plane or TURNOUT_CONTROL_PLANE");
+    }
+
+    @Test
     void aTimeoutExitsFour() {
         proxyctl.admin.hang = true;
 

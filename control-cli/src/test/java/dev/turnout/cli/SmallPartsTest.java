@@ -51,6 +51,8 @@ class SmallPartsTest {
     void protoJsonIsIndentedWithTwoSpaces() {
         assertThat(ProtoJson.print(dev.turnout.v1.ApplyConfigResponse.newBuilder().setVersion(3).build()))
                 .isEqualTo("{\n  \"version\": 3\n}");
+        assertThat(ProtoJson.print(dev.turnout.v1.ListDataPlanesResponse.getDefaultInstance()))
+                .isEqualTo("{\n  \"dataPlanes\": []\n}");
     }
 
     @ParameterizedTest

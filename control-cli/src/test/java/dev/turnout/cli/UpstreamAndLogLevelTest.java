@@ -52,6 +52,16 @@ class UpstreamAndLogLevelTest {
     }
 
     @Test
+    void upstreamSetIfVersionZeroOnAConfiguredControlPlaneExitsFive() {
+        proxyctl.admin.config = dev.turnout.v1.ConfigDocument.newBuilder().setVersion(2).build();
+
+        ProxyctlRunner.Result result = proxyctl.run("upstream", "set", "10.0.1.9:6379", "--if-version", "0");
+
+        assertThat(result.exitCode()).isEqualTo(5);
+        assertThat(proxyctl.admin.requests).noneMatch(SetUpstreamRequest.class::isInstance);
+    }
+
+    @Test
     void passwordFileDashReadsStandardInput() {
         proxyctl.stdin = SECRET + "\n";
 
