@@ -169,7 +169,7 @@ class ControlPlaneAgentTest {
         controlPlane.send(snapshot(5, "orders", "10.0.0.7:6379"));
         controlPlane.awaitAck(5);
         controlPlane.send(snapshot(5, "orders", "10.0.0.9:6379"));
-        dev.turnout.testing.Await.until(java.time.Duration.ofSeconds(5), "the second acknowledgement",
+        Await.until(Duration.ofSeconds(5), "the second acknowledgement",
                 () -> controlPlane.acks().size() == 2);
         assertThat(controlPlane.acks()).containsExactly(ack(5, true, ""), ack(5, true, ""));
         assertThat(applied).hasValue(1);
