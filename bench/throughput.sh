@@ -19,7 +19,7 @@ cleanup() { [[ -f $work/proxy.pid ]] && kill "$(cat $work/proxy.pid)" 2> /dev/nu
 trap cleanup EXIT
 head -c 16 /dev/urandom | base64 | tr -d '/+=' > "$work/password"
 printf 'requirepass %s\n' "$(cat "$work/password")" | redis-server - --port $redis_port --bind 127.0.0.1 \
-  --save '' --appendonly no --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log" 2> /dev/null
+  --save '' --appendonly no --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log" > /dev/null 2>&1
 bin/turnout-data-plane --listen 127.0.0.1:$proxy_port --upstream 127.0.0.1:$redis_port \
   --upstream-password-file "$work/password" ${THREADS:+--threads $THREADS} > "$work/proxy.log" 2>&1 &
 echo $! > "$work/proxy.pid"
