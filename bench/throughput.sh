@@ -14,8 +14,17 @@ for t in redis-server redis-benchmark python3; do
   command -v $t > /dev/null || { echo "missing $t (apt-get install redis-server redis-tools python3)" >&2; exit 2; }
 done
 [[ -f data-plane/target/turnout-data-plane.jar ]] || mvn -B -q --no-transfer-progress package -DskipTests
+busy() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+for p in $redis_port $proxy_port; do busy $p && { echo "port $p is busy; set PORT_BASE" >&2; exit 2; }; done
 work=$(mktemp -d)
-cleanup() { [[ -f $work/proxy.pid ]] && kill "$(cat $work/proxy.pid)" 2> /dev/null; [[ -f $work/redis.pid ]] && kill "$(cat $work/redis.pid)" 2> /dev/null; rm -rf "$work"; }
+cleanup() { # stop both and wait until they are gone, so a next run can take the same ports
+  for f in "$work/proxy.pid" "$work/redis.pid"; do
+    [[ -f $f ]] || continue
+    pid=$(cat "$f"); kill "$pid" 2> /dev/null
+    for _ in $(seq 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+  done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 head -c 16 /dev/urandom | base64 | tr -d '/+=' > "$work/password"
 printf 'requirepass %s\n' "$(cat "$work/password")" | redis-server - --port $redis_port --bind 127.0.0.1 \
@@ -24,10 +33,11 @@ bin/turnout-data-plane --listen 127.0.0.1:$proxy_port --upstream 127.0.0.1:$redi
   --upstream-password-file "$work/password" ${THREADS:+--threads $THREADS} > "$work/proxy.log" 2>&1 &
 echo $! > "$work/proxy.pid"
 for p in $redis_port $proxy_port; do
-  for _ in $(seq 300); do (exec 3<> /dev/tcp/127.0.0.1/$p) 2> /dev/null && break; sleep 0.1; done
+  for _ in $(seq 300); do busy $p && break; sleep 0.1; done
+  busy $p || { echo "nothing listens on $p; logs:" >&2; tail -5 "$work"/*.log >&2; exit 1; }
 done
 run() { # port auth pipeline
-  redis-benchmark -h 127.0.0.1 -p "$1" $2 -t "$TESTS" -n "$N" -c "$C" -P "$3" -q 2> /dev/null \
+  timeout 300 redis-benchmark -h 127.0.0.1 -p "$1" $2 -t "$TESTS" -n "$N" -c "$C" -P "$3" -q 2> /dev/null \
     | tr '\r' '\n' | grep -E '^[A-Z_]+: [0-9]' | awk '{sub(":","",$1); print $1, $2}'
 }
 for P in $PIPELINES; do for r in $(seq "$ROUNDS"); do
