@@ -2,17 +2,15 @@ package dev.turnout.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.testing.DataPlaneFixture;
-import dev.turnout.testing.RedisServerProcess;
+import dev.turnout.it.support.ProxiedRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
@@ -25,24 +23,8 @@ class BadInputIT {
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-    private static RedisServerProcess redis;
-    private static DataPlaneFixture proxy;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServerProcess.builder().password("pw").start();
-        proxy = DataPlaneFixture.forwardingTo(redis).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final ProxiedRedis stack = ProxiedRedis.withPassword("pw");
 
     /** Each input starts with a good PING, so a reply already owed is still delivered before the error. */
     @ParameterizedTest
@@ -58,13 +40,13 @@ class BadInputIT {
     void protocolErrorGetsRedisReplyThenClose(String bad) {
         String input = "*1\r\n$4\r\nPING\r\n" + bad;
         String fromRedis;
-        try (RawRedisClient direct = RawRedisClient.connect(redis.host(), redis.port())) {
+        try (RawRedisClient direct = RawRedisClient.connect(stack.redis().host(), stack.redis().port())) {
             direct.call("AUTH", "pw");
             direct.send(input);
             fromRedis = direct.readUntilClosed(CLOSE_TIMEOUT);
         }
         String fromProxy;
-        try (RawRedisClient client = RawRedisClient.connect(proxy.host(), proxy.port())) {
+        try (RawRedisClient client = RawRedisClient.connect(stack.proxy().host(), stack.proxy().port())) {
             client.send(input);
             fromProxy = client.readUntilClosed(CLOSE_TIMEOUT);
         }
@@ -74,12 +56,11 @@ class BadInputIT {
 
     @Test
     void bytesAfterTheErrorAreIgnored() {
-        try (RawRedisClient client = RawRedisClient.connect(proxy.host(), proxy.port())) {
+        try (RawRedisClient client = RawRedisClient.connect(stack.proxy().host(), stack.proxy().port())) {
             client.send("*1\r\n$x\r\n*3\r\n$3\r\nSET\r\n$5\r\nafter\r\n$1\r\n1\r\n");
             assertThat(client.readUntilClosed(CLOSE_TIMEOUT)).isEqualTo("-ERR Protocol error: invalid bulk length\r\n");
         }
-        try (Jedis direct = new Jedis(redis.host(), redis.port())) {
-            direct.auth("pw");
+        try (Jedis direct = stack.direct()) {
             assertThat(direct.exists("after")).as("a command after the protocol error must not run").isFalse();
         }
     }
@@ -98,7 +79,7 @@ class BadInputIT {
             for (int c = 0; c < busyClients; c++) {
                 String key = "busy:" + c;
                 busy.add(pool.submit(() -> {
-                    try (Jedis jedis = new Jedis(proxy.host(), proxy.port())) {
+                    try (Jedis jedis = new Jedis(stack.proxy().host(), stack.proxy().port())) {
                         jedis.del(key);
                         long last = 0;
                         for (int i = 0; i < rounds; i++) {
@@ -110,7 +91,7 @@ class BadInputIT {
                 }));
             }
             for (int i = 0; i < 40; i++) {
-                try (RawRedisClient bad = RawRedisClient.connect(proxy.host(), proxy.port())) {
+                try (RawRedisClient bad = RawRedisClient.connect(stack.proxy().host(), stack.proxy().port())) {
                     bad.send("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*2\r\n$3\r\nGET\r\n$9999999999999\r\n");
                     String transcript = bad.readUntilClosed(CLOSE_TIMEOUT);
                     assertThat(transcript).endsWith("-ERR Protocol error: invalid bulk length\r\n");
@@ -122,7 +103,7 @@ class BadInputIT {
         } finally {
             pool.shutdownNow();
         }
-        try (Jedis jedis = new Jedis(proxy.host(), proxy.port())) {
+        try (Jedis jedis = new Jedis(stack.proxy().host(), stack.proxy().port())) {
             assertThat(jedis.ping()).isEqualTo("PONG");
         }
     }

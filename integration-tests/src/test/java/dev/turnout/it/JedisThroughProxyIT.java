@@ -3,9 +3,8 @@ package dev.turnout.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.turnout.it.support.ProxiedRedis;
 import dev.turnout.testing.Await;
-import dev.turnout.testing.DataPlaneFixture;
-import dev.turnout.testing.RedisServerProcess;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
@@ -51,15 +51,14 @@ class JedisThroughProxyIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String PASSWORD = "jedis-secret";
 
-    private static RedisServerProcess redis;
-    private static DataPlaneFixture proxy;
+    @RegisterExtension
+    static final ProxiedRedis stack = ProxiedRedis.withPassword(PASSWORD);
+
     private static ExecutorService threads;
     private Jedis admin;
 
     @BeforeAll
     static void start() {
-        redis = RedisServerProcess.builder().password(PASSWORD).start();
-        proxy = DataPlaneFixture.forwardingTo(redis).start();
         threads = Executors.newCachedThreadPool();
     }
 
@@ -69,17 +68,11 @@ class JedisThroughProxyIT {
             threads.shutdownNow();
             threads.awaitTermination(5, TimeUnit.SECONDS);
         }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     @BeforeEach
     void flush() {
-        admin = direct();
+        admin = stack.direct();
         admin.flushAll();
     }
 
@@ -89,14 +82,7 @@ class JedisThroughProxyIT {
     }
 
     private static Jedis client() {
-        return new Jedis(proxy.host(), proxy.port());
-    }
-
-    /** A connection straight to Redis, authenticated, to check what the proxy did. */
-    private static Jedis direct() {
-        Jedis jedis = new Jedis(redis.host(), redis.port());
-        jedis.auth(PASSWORD);
-        return jedis;
+        return new Jedis(stack.proxy().host(), stack.proxy().port());
     }
 
     private static ProtocolCommand command(String name) {
@@ -109,7 +95,7 @@ class JedisThroughProxyIT {
         try (Jedis jedis = client()) {
             fromProxy = errorOf(jedis, command);
         }
-        try (Jedis jedis = direct()) {
+        try (Jedis jedis = stack.direct()) {
             assertThat(fromProxy).isEqualTo(errorOf(jedis, command));
         }
         return fromProxy;
@@ -309,7 +295,7 @@ class JedisThroughProxyIT {
     /** QUIT in the middle of a pipeline: earlier commands are answered, QUIT gets +OK, later ones never run. */
     @Test
     void quitInAPipelineStopsTheRest() {
-        try (RespWire wire = new RespWire(proxy.host(), proxy.port())) {
+        try (RespWire wire = new RespWire(stack.proxy().host(), stack.proxy().port())) {
             wire.sendRaw("*3\r\n$3\r\nSET\r\n$6\r\nbefore\r\n$1\r\n1\r\n*1\r\n$4\r\nQUIT\r\n"
                     + "*3\r\n$3\r\nSET\r\n$5\r\nafter\r\n$1\r\n1\r\n");
             assertThat(wire.read()).isEqualTo("OK");
@@ -345,7 +331,7 @@ class JedisThroughProxyIT {
 
     @Test
     void resp3JedisSpeaksHello3ThroughTheProxy() {
-        try (Jedis jedis = new Jedis(proxy.host(), proxy.port(),
+        try (Jedis jedis = new Jedis(stack.proxy().host(), stack.proxy().port(),
                 DefaultJedisClientConfig.builder().protocol(RedisProtocol.RESP3).clientName("resp3-jedis").build())) {
             assertThat(jedis.set("r3", "v")).isEqualTo("OK");
             assertThat(jedis.get("r3")).isEqualTo("v");
@@ -500,7 +486,7 @@ class JedisThroughProxyIT {
     /** A client that goes away while blocked must not leave a BLPOP behind that pops an element for nobody. */
     @Test
     void clientGoneWhileBlockedPopsNothing() throws Exception {
-        RespWire blocked = new RespWire(proxy.host(), proxy.port());
+        RespWire blocked = new RespWire(stack.proxy().host(), stack.proxy().port());
         try (blocked) {
             blocked.send("BLPOP", "abandoned", "10");
             awaitBlockedClients(1);
@@ -573,7 +559,7 @@ class JedisThroughProxyIT {
 
     @Test
     void subscriberGoneLeavesNoSubscriptionBehind() {
-        try (RespWire subscriber = new RespWire(proxy.host(), proxy.port())) {
+        try (RespWire subscriber = new RespWire(stack.proxy().host(), stack.proxy().port())) {
             assertThat(subscriber.call("SUBSCRIBE", "orphan")).isEqualTo(List.of("subscribe", "orphan", 1L));
             try (Jedis publisher = client()) {
                 assertThat(publisher.publish("orphan", "m1")).isEqualTo(1);
@@ -614,7 +600,7 @@ class JedisThroughProxyIT {
     /** A client configured with a database selects it on connect, and the proxy keeps it there. */
     @Test
     void databaseChosenInTheClientConfig() {
-        try (Jedis jedis = new Jedis(proxy.host(), proxy.port(), DefaultJedisClientConfig.builder().database(5).build())) {
+        try (Jedis jedis = new Jedis(stack.proxy().host(), stack.proxy().port(), DefaultJedisClientConfig.builder().database(5).build())) {
             jedis.set("configured-db", "5");
         }
         assertThat(admin.exists("configured-db")).isFalse();
@@ -660,7 +646,7 @@ class JedisThroughProxyIT {
             assertThat(SafeEncoder.encode((byte[]) jedis.sendCommand(command("QUIT")))).isEqualTo("OK");
             assertThatThrownBy(jedis::ping).isInstanceOf(JedisConnectionException.class);
         }
-        try (RespWire wire = new RespWire(proxy.host(), proxy.port())) {
+        try (RespWire wire = new RespWire(stack.proxy().host(), stack.proxy().port())) {
             assertThat(wire.call("QUIT")).isEqualTo("OK");
             assertThat(wire.closedByServer()).isTrue();
         }

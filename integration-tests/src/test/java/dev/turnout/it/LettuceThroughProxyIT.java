@@ -2,9 +2,8 @@ package dev.turnout.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnout.it.support.ProxiedRedis;
 import dev.turnout.testing.Await;
-import dev.turnout.testing.DataPlaneFixture;
-import dev.turnout.testing.RedisServerProcess;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
@@ -36,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.Jedis;
@@ -49,8 +49,9 @@ class LettuceThroughProxyIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String PASSWORD = "lettuce-secret";
 
-    private static RedisServerProcess redis;
-    private static DataPlaneFixture proxy;
+    @RegisterExtension
+    static final ProxiedRedis stack = ProxiedRedis.withPassword(PASSWORD);
+
     private static ClientResources resources;
     private static RedisClient resp3;
     private static RedisClient resp2;
@@ -58,10 +59,8 @@ class LettuceThroughProxyIT {
 
     @BeforeAll
     static void start() {
-        redis = RedisServerProcess.builder().password(PASSWORD).start();
-        proxy = DataPlaneFixture.forwardingTo(redis).start();
         resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-        RedisURI uri = RedisURI.builder().withHost(proxy.host()).withPort(proxy.port())
+        RedisURI uri = RedisURI.builder().withHost(stack.proxy().host()).withPort(stack.proxy().port())
                 .withTimeout(Duration.ofSeconds(10)).build();
         resp3 = RedisClient.create(resources, uri);
         resp3.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP3).build());
@@ -79,18 +78,11 @@ class LettuceThroughProxyIT {
         if (resources != null) {
             resources.shutdown(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
         }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     @BeforeEach
     void flush() {
-        admin = new Jedis(redis.host(), redis.port());
-        admin.auth(PASSWORD);
+        admin = stack.direct();
         admin.flushAll();
     }
 
@@ -158,7 +150,7 @@ class LettuceThroughProxyIT {
 
     @Test
     void clientNameGivenInHelloIsKept() {
-        RedisURI uri = RedisURI.builder().withHost(proxy.host()).withPort(proxy.port()).withClientName("lettuce-app").build();
+        RedisURI uri = RedisURI.builder().withHost(stack.proxy().host()).withPort(stack.proxy().port()).withClientName("lettuce-app").build();
         try (StatefulRedisConnection<String, String> connection = resp3.connect(uri)) {
             assertThat(connection.sync().clientGetname()).isEqualTo("lettuce-app");
             assertThat(connection.sync().clientId()).isPositive();
@@ -168,7 +160,7 @@ class LettuceThroughProxyIT {
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
     void databaseInTheUriIsSelectedOnConnect(ProtocolVersion protocol) {
-        RedisURI uri = RedisURI.builder().withHost(proxy.host()).withPort(proxy.port()).withDatabase(7).build();
+        RedisURI uri = RedisURI.builder().withHost(stack.proxy().host()).withPort(stack.proxy().port()).withDatabase(7).build();
         try (StatefulRedisConnection<String, String> connection = client(protocol).connect(uri)) {
             assertThat(connection.sync().set("uri-db", "7")).isEqualTo("OK");
             assertThat(connection.sync().select(0)).isEqualTo("OK");

@@ -3,9 +3,8 @@ package dev.turnout.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.it.RespWire.Push;
+import dev.turnout.it.support.ProxiedRedis;
 import dev.turnout.testing.Await;
-import dev.turnout.testing.DataPlaneFixture;
-import dev.turnout.testing.RedisServerProcess;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -24,11 +23,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -41,30 +39,14 @@ class MonitorAndTrackingIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String PASSWORD = "monitor-secret";
 
-    private static RedisServerProcess redis;
-    private static DataPlaneFixture proxy;
+    @RegisterExtension
+    static final ProxiedRedis stack = ProxiedRedis.withPassword(PASSWORD);
+
     private Jedis admin;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServerProcess.builder().password(PASSWORD).start();
-        proxy = DataPlaneFixture.forwardingTo(redis).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @BeforeEach
     void flush() {
-        admin = new Jedis(redis.host(), redis.port());
-        admin.auth(PASSWORD);
+        admin = stack.direct();
         admin.flushAll();
     }
 
@@ -74,11 +56,11 @@ class MonitorAndTrackingIT {
     }
 
     private static RespWire wire() {
-        return new RespWire(proxy.host(), proxy.port());
+        return new RespWire(stack.proxy().host(), stack.proxy().port());
     }
 
     private static RespWire directWire() {
-        RespWire wire = new RespWire(redis.host(), redis.port());
+        RespWire wire = new RespWire(stack.redis().host(), stack.redis().port());
         assertThat(wire.call("AUTH", PASSWORD)).isEqualTo("OK");
         return wire;
     }
@@ -105,15 +87,14 @@ class MonitorAndTrackingIT {
 
     @Test
     void monitorSeesOtherClientsCommandsUntilReset() {
-        try (RespWire monitor = wire(); Jedis other = new Jedis(proxy.host(), proxy.port())) {
+        try (RespWire monitor = wire(); Jedis other = new Jedis(stack.proxy().host(), stack.proxy().port())) {
             assertThat(monitor.call("MONITOR")).isEqualTo("OK");
             other.set("monitored-key", "v1");
             other.incr("monitored-counter");
             String line = awaitMonitorLine(monitor, "\"SET\" \"monitored-key\" \"v1\"");
             assertThat(line).matches("\\d+\\.\\d+ \\[0 .+\\] \"SET\" \"monitored-key\" \"v1\"");
             awaitMonitorLine(monitor, "\"INCR\" \"monitored-counter\"");
-            try (Jedis direct = new Jedis(redis.host(), redis.port())) {
-                direct.auth(PASSWORD);
+            try (Jedis direct = stack.direct()) {
                 direct.set("set-directly", "x");
             }
             awaitMonitorLine(monitor, "\"SET\" \"set-directly\" \"x\"");
@@ -174,7 +155,7 @@ class MonitorAndTrackingIT {
 
     @Test
     void trackingInResp3PushesAnInvalidationOnARawSocket() {
-        try (RespWire tracked = wire(); Jedis writer = new Jedis(proxy.host(), proxy.port())) {
+        try (RespWire tracked = wire(); Jedis writer = new Jedis(stack.proxy().host(), stack.proxy().port())) {
             assertThat(tracked.call("HELLO", "3")).isInstanceOf(Map.class);
             assertThat(tracked.call("CLIENT", "TRACKING", "ON")).isEqualTo("OK");
             writer.set("tracked-key", "v1");
@@ -195,10 +176,10 @@ class MonitorAndTrackingIT {
     @Test
     void trackingInResp3WithLettuce() throws Exception {
         ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
-        RedisClient client = RedisClient.create(resources, RedisURI.create(proxy.host(), proxy.port()));
+        RedisClient client = RedisClient.create(resources, RedisURI.create(stack.proxy().host(), stack.proxy().port()));
         client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP3).build());
         try (StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
-             Jedis writer = new Jedis(proxy.host(), proxy.port())) {
+             Jedis writer = new Jedis(stack.proxy().host(), stack.proxy().port())) {
             BlockingQueue<String> pushes = new LinkedBlockingQueue<>();
             Function<ByteBuffer, Object> text = b -> StringCodec.UTF8.decodeValue(b);
             connection.addListener(push -> pushes.add(push.getType() + " " + push.getContent(text)));

@@ -3,8 +3,7 @@ package dev.turnout.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.turnout.testing.DataPlaneFixture;
-import dev.turnout.testing.RedisServerProcess;
+import dev.turnout.it.support.ProxiedRedis;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,11 +18,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -36,32 +36,24 @@ class RedisCliThroughProxyIT {
     private static final String PASSWORD = "cli-secret";
 
     private static Path redisCli;
-    private static RedisServerProcess redis;
-    private static DataPlaneFixture proxy;
-    private Jedis admin;
 
-    @BeforeAll
-    static void start() {
+    /** Runs before {@link #stack} starts anything: without redis-cli the class is skipped and no Redis is started. */
+    @RegisterExtension
+    @Order(1)
+    static final BeforeAllCallback requireRedisCli = context -> {
         redisCli = onPath("redis-cli").orElse(null);
         assumeTrue(redisCli != null, "redis-cli is not on the PATH");
-        redis = RedisServerProcess.builder().password(PASSWORD).start();
-        proxy = DataPlaneFixture.forwardingTo(redis).start();
-    }
+    };
 
-    @AfterAll
-    static void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    @Order(2)
+    static final ProxiedRedis stack = ProxiedRedis.withPassword(PASSWORD);
+
+    private Jedis admin;
 
     @BeforeEach
     void flush() {
-        admin = new Jedis(redis.host(), redis.port());
-        admin.auth(PASSWORD);
+        admin = stack.direct();
         admin.flushAll();
     }
 
@@ -84,16 +76,16 @@ class RedisCliThroughProxyIT {
 
     /** Runs redis-cli against the proxy with {@code stdin} as its input. */
     private static Run cli(String stdin, String... args) {
-        List<String> command = new ArrayList<>(List.of(redisCli.toString(), "-h", proxy.host(), "-p",
-                Integer.toString(proxy.port())));
+        List<String> command = new ArrayList<>(List.of(redisCli.toString(), "-h", stack.proxy().host(), "-p",
+                Integer.toString(stack.proxy().port())));
         command.addAll(List.of(args));
         return run(command, stdin);
     }
 
     /** Runs redis-cli straight against Redis, to compare. */
     private static Run cliDirect(String stdin, String... args) {
-        List<String> command = new ArrayList<>(List.of(redisCli.toString(), "-h", redis.host(), "-p",
-                Integer.toString(redis.port()), "-a", PASSWORD, "--no-auth-warning"));
+        List<String> command = new ArrayList<>(List.of(redisCli.toString(), "-h", stack.redis().host(), "-p",
+                Integer.toString(stack.redis().port()), "-a", PASSWORD, "--no-auth-warning"));
         command.addAll(List.of(args));
         return run(command, stdin);
     }
@@ -206,7 +198,8 @@ class RedisCliThroughProxyIT {
         Optional<Path> benchmark = onPath("redis-benchmark");
         assumeTrue(benchmark.isPresent(), "redis-benchmark is not on the PATH");
         int n = 2_000;
-        Run run = run(List.of(benchmark.get().toString(), "-h", proxy.host(), "-p", Integer.toString(proxy.port()),
+        Run run = run(List.of(benchmark.get().toString(),
+                "-h", stack.proxy().host(), "-p", Integer.toString(stack.proxy().port()),
                 "-n", Integer.toString(n), "-c", "10", "-P", "10", "-t", "set,get,incr,lpush,rpop,hset,mset", "--csv"), "");
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("\"SET\"", "\"GET\"", "\"INCR\"", "\"MSET (10 keys)\"")
@@ -219,7 +212,7 @@ class RedisCliThroughProxyIT {
 
     @Test
     void inlineCommandsOnARawSocket() {
-        try (RespWire wire = new RespWire(proxy.host(), proxy.port())) {
+        try (RespWire wire = new RespWire(stack.proxy().host(), stack.proxy().port())) {
             assertThat(wire.sendRaw("PING\r\n").read()).isEqualTo("PONG");
             assertThat(wire.sendRaw("ping\n").read()).as("a bare LF ends the line too").isEqualTo("PONG");
             assertThat(wire.sendRaw("SET \"a b\" \"c\\x41\"\r\n").read()).isEqualTo("OK");
