@@ -231,13 +231,6 @@ class StandaloneProcessIT {
     }
 
     private static Path dataPlaneJar() {
-        String configured = System.getProperty("turnout.dataPlaneJar");
-        Path jar = configured != null ? Path.of(configured)
-                : Path.of("..", "data-plane", "target", "turnout-data-plane.jar").toAbsolutePath().normalize();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("No data plane jar at " + jar + ". Build it first: "
-                    + "mvn -B -o -q -pl data-plane package -DskipTests (or pass -Dturnout.dataPlaneJar=PATH)");
-        }
-        return jar;
+        return dev.turnout.it.support.TurnoutJar.DATA_PLANE.path();
     }
 }
