@@ -18,9 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -55,7 +53,6 @@ class JedisThroughProxyIT {
     static final ProxiedRedis stack = ProxiedRedis.withPassword(PASSWORD);
 
     private static ExecutorService threads;
-    private Jedis admin;
 
     @BeforeAll
     static void start() {
@@ -70,16 +67,6 @@ class JedisThroughProxyIT {
         }
     }
 
-    @BeforeEach
-    void flush() {
-        admin = stack.direct();
-        admin.flushAll();
-    }
-
-    @AfterEach
-    void closeAdmin() {
-        admin.close();
-    }
 
     private static Jedis client() {
         return new Jedis(stack.proxy().host(), stack.proxy().port());
@@ -111,7 +98,7 @@ class JedisThroughProxyIT {
     }
 
     private void awaitBlockedClients(int n) {
-        Await.until(WAIT, n + " client(s) blocked in Redis", () -> admin.info("clients"),
+        Await.until(WAIT, n + " client(s) blocked in Redis", () -> stack.admin().info("clients"),
                 info -> info.contains("blocked_clients:" + n + "\r\n"));
     }
 
@@ -153,8 +140,8 @@ class JedisThroughProxyIT {
             assertThatThrownBy(() -> jedis.lpush("s", "x")).isInstanceOf(JedisDataException.class)
                     .hasMessageStartingWith("WRONGTYPE");
         }
-        assertThat(admin.get("s")).isEqualTo("v1-more");
-        assertThat(admin.zcard("z")).isEqualTo(3);
+        assertThat(stack.admin().get("s")).isEqualTo("v1-more");
+        assertThat(stack.admin().zcard("z")).isEqualTo(3);
     }
 
     @Test
@@ -275,8 +262,8 @@ class JedisThroughProxyIT {
             assertThat(text).containsExactly("OK", "OK", null, "OK", "OK", "QUEUED", "QUEUED",
                     List.of("1", "db1"), null, "OK", "db0", "done");
         }
-        admin.select(1);
-        assertThat(admin.get("mv-count")).isEqualTo("1");
+        stack.admin().select(1);
+        assertThat(stack.admin().get("mv-count")).isEqualTo("1");
     }
 
     private static Object decode(Object reply) {
@@ -302,8 +289,8 @@ class JedisThroughProxyIT {
             assertThat(wire.read()).isEqualTo("OK");
             assertThat(wire.closedByServer()).isTrue();
         }
-        assertThat(admin.get("before")).isEqualTo("1");
-        assertThat(admin.exists("after")).isFalse();
+        assertThat(stack.admin().get("before")).isEqualTo("1");
+        assertThat(stack.admin().exists("after")).isFalse();
     }
 
     @Test
@@ -326,7 +313,7 @@ class JedisThroughProxyIT {
                 assertThat(Arrays.equals(get.get(), big)).isTrue();
             }
         }
-        assertThat(admin.strlen("big")).isEqualTo(big.length);
+        assertThat(stack.admin().strlen("big")).isEqualTo(big.length);
     }
 
     @Test
@@ -341,7 +328,7 @@ class JedisThroughProxyIT {
             assertThat(jedis.zscore("r3z", "m")).isEqualTo(1.5);
             assertThat(jedis.clientGetname()).isEqualTo("resp3-jedis");
         }
-        assertThat(admin.clientList()).contains("resp=3");
+        assertThat(stack.admin().clientList()).contains("resp=3");
     }
 
     // ------------------------------------------------------------------ transactions
@@ -433,8 +420,8 @@ class JedisThroughProxyIT {
             jedis.select(0);
             assertThat(jedis.get("sw")).isNull();
         }
-        admin.select(4);
-        assertThat(admin.get("sw")).isEqualTo("in-db-4");
+        stack.admin().select(4);
+        assertThat(stack.admin().get("sw")).isEqualTo("in-db-4");
     }
 
     /** A client that goes away inside MULTI leaves no open transaction for the next session to inherit. */
@@ -446,7 +433,7 @@ class JedisThroughProxyIT {
             jedis.sendCommand(Protocol.Command.SET, "gone", "queued");
         }
         Await.until(WAIT, "Redis to drop the abandoned transaction's connection",
-                () -> admin.clientList().lines().noneMatch(l -> l.contains(" multi=1 ")));
+                () -> stack.admin().clientList().lines().noneMatch(l -> l.contains(" multi=1 ")));
         for (int i = 0; i < 3; i++) {
             try (Jedis next = client()) {
                 next.set("gone", "v" + i);
@@ -455,8 +442,8 @@ class JedisThroughProxyIT {
                 assertThat(t.exec()).containsExactly((long) i + 1);
             }
         }
-        assertThat(admin.exists("gone")).isTrue();
-        assertThat(admin.get("gone")).isEqualTo("v2");
+        assertThat(stack.admin().exists("gone")).isTrue();
+        assertThat(stack.admin().get("gone")).isEqualTo("v2");
     }
 
     // ------------------------------------------------------------------ blocking commands
@@ -532,10 +519,10 @@ class JedisThroughProxyIT {
         };
         try (Jedis subscriber = client(); Jedis publisher = client()) {
             Future<?> loop = threads.submit(() -> subscriber.subscribe(listener, "news"));
-            Await.until(WAIT, "the subscription to reach Redis", () -> admin.pubsubNumSub("news").get("news"),
+            Await.until(WAIT, "the subscription to reach Redis", () -> stack.admin().pubsubNumSub("news").get("news"),
                     n -> n != null && n == 1);
             listener.psubscribe("sport.*");
-            Await.until(WAIT, "the pattern subscription to reach Redis", () -> admin.pubsubNumPat(), n -> n == 1);
+            Await.until(WAIT, "the pattern subscription to reach Redis", () -> stack.admin().pubsubNumPat(), n -> n == 1);
 
             assertThat(publisher.publish("news", "hello")).isEqualTo(1);
             assertThat(publisher.publish("sport.tennis", "ace")).isEqualTo(1);
@@ -547,7 +534,7 @@ class JedisThroughProxyIT {
             listener.punsubscribe();
             loop.get(5, TimeUnit.SECONDS);
             assertThat(listener.isSubscribed()).isFalse();
-            assertThat(admin.pubsubNumSub("news").get("news")).isZero();
+            assertThat(stack.admin().pubsubNumSub("news").get("news")).isZero();
 
             assertThat(subscriber.ping()).isEqualTo("PONG");
             assertThat(subscriber.set("after-pubsub", "yes")).isEqualTo("OK");
@@ -566,7 +553,7 @@ class JedisThroughProxyIT {
             }
             assertThat(subscriber.read()).isEqualTo(List.of("message", "orphan", "m1"));
         }
-        Await.until(WAIT, "Redis to drop the subscription", () -> admin.pubsubNumSub("orphan").get("orphan"), n -> n == 0);
+        Await.until(WAIT, "Redis to drop the subscription", () -> stack.admin().pubsubNumSub("orphan").get("orphan"), n -> n == 0);
     }
 
     // ------------------------------------------------------------------ connection commands
@@ -582,9 +569,9 @@ class JedisThroughProxyIT {
             jedis.select(1);
             assertThat(jedis.get("db-key")).isEqualTo("one");
         }
-        assertThat(admin.get("db-key")).isEqualTo("zero");
-        admin.select(1);
-        assertThat(admin.get("db-key")).isEqualTo("one");
+        assertThat(stack.admin().get("db-key")).isEqualTo("zero");
+        stack.admin().select(1);
+        assertThat(stack.admin().get("db-key")).isEqualTo("one");
     }
 
     @Test
@@ -603,9 +590,9 @@ class JedisThroughProxyIT {
         try (Jedis jedis = new Jedis(stack.proxy().host(), stack.proxy().port(), DefaultJedisClientConfig.builder().database(5).build())) {
             jedis.set("configured-db", "5");
         }
-        assertThat(admin.exists("configured-db")).isFalse();
-        admin.select(5);
-        assertThat(admin.get("configured-db")).isEqualTo("5");
+        assertThat(stack.admin().exists("configured-db")).isFalse();
+        stack.admin().select(5);
+        assertThat(stack.admin().get("configured-db")).isEqualTo("5");
     }
 
     @Test
@@ -650,7 +637,7 @@ class JedisThroughProxyIT {
             assertThat(wire.call("QUIT")).isEqualTo("OK");
             assertThat(wire.closedByServer()).isTrue();
         }
-        assertThat(admin.get("before-quit")).isEqualTo("1");
+        assertThat(stack.admin().get("before-quit")).isEqualTo("1");
     }
 
     @Test
@@ -700,6 +687,6 @@ class JedisThroughProxyIT {
         for (Future<Long> r : results) {
             assertThat(r.get(30, TimeUnit.SECONDS)).isPositive();
         }
-        assertThat(admin.get("shared-counter")).isEqualTo(Integer.toString(clients * increments));
+        assertThat(stack.admin().get("shared-counter")).isEqualTo(Integer.toString(clients * increments));
     }
 }

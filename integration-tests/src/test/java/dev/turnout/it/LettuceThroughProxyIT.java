@@ -31,9 +31,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,7 +53,6 @@ class LettuceThroughProxyIT {
     private static ClientResources resources;
     private static RedisClient resp3;
     private static RedisClient resp2;
-    private Jedis admin;
 
     @BeforeAll
     static void start() {
@@ -80,16 +77,6 @@ class LettuceThroughProxyIT {
         }
     }
 
-    @BeforeEach
-    void flush() {
-        admin = stack.direct();
-        admin.flushAll();
-    }
-
-    @AfterEach
-    void closeAdmin() {
-        admin.close();
-    }
 
     private static RedisClient client(ProtocolVersion protocol) {
         return protocol == ProtocolVersion.RESP3 ? resp3 : resp2;
@@ -124,7 +111,7 @@ class LettuceThroughProxyIT {
             assertThat(redis.echo("echo")).isEqualTo("echo");
         }
         // The proxy chose an upstream pool speaking the client's protocol.
-        assertThat(admin.clientList()).contains(protocol == ProtocolVersion.RESP3 ? "resp=3" : "resp=2");
+        assertThat(stack.admin().clientList()).contains(protocol == ProtocolVersion.RESP3 ? "resp=3" : "resp=2");
     }
 
     @ParameterizedTest
@@ -166,8 +153,8 @@ class LettuceThroughProxyIT {
             assertThat(connection.sync().select(0)).isEqualTo("OK");
             assertThat(connection.sync().get("uri-db")).isNull();
         }
-        admin.select(7);
-        assertThat(admin.get("uri-db")).isEqualTo("7");
+        stack.admin().select(7);
+        assertThat(stack.admin().get("uri-db")).isEqualTo("7");
     }
 
     @ParameterizedTest
@@ -253,7 +240,7 @@ class LettuceThroughProxyIT {
         try (StatefulRedisConnection<String, String> blocked = client(protocol).connect();
              StatefulRedisConnection<String, String> pusher = client(protocol).connect()) {
             RedisFuture<KeyValue<String, String>> popped = blocked.async().blpop(5, "queue");
-            Await.until(WAIT, "BLPOP to block in Redis", () -> admin.info("clients"),
+            Await.until(WAIT, "BLPOP to block in Redis", () -> stack.admin().info("clients"),
                     info -> info.contains("blocked_clients:1\r\n"));
             pusher.sync().rpush("queue", "job");
             assertThat(popped.get(5, TimeUnit.SECONDS)).isEqualTo(KeyValue.just("queue", "job"));
@@ -300,7 +287,7 @@ class LettuceThroughProxyIT {
             sub.unsubscribe("news", "alerts");
             sub.punsubscribe("sport.*");
             assertThat(publisher.sync().publish("news", "unheard")).isZero();
-            assertThat(admin.pubsubNumPat()).isZero();
+            assertThat(stack.admin().pubsubNumPat()).isZero();
             // Out of subscribed state, the connection takes ordinary commands again (RESP2 included). Lettuce
             // leaves that state only when it has read the last confirmation (count 0), which may come after
             // the sync unsubscribe calls returned: it refuses commands itself until then, against Redis too.

@@ -23,8 +23,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -42,18 +40,7 @@ class MonitorAndTrackingIT {
     @RegisterExtension
     static final ProxiedRedis stack = ProxiedRedis.withPassword(PASSWORD);
 
-    private Jedis admin;
 
-    @BeforeEach
-    void flush() {
-        admin = stack.direct();
-        admin.flushAll();
-    }
-
-    @AfterEach
-    void closeAdmin() {
-        admin.close();
-    }
 
     private static RespWire wire() {
         return new RespWire(stack.proxy().host(), stack.proxy().port());
@@ -80,7 +67,7 @@ class MonitorAndTrackingIT {
     }
 
     private long monitorsInRedis() {
-        return admin.clientList().lines().filter(l -> l.contains(" flags=O ")).count();
+        return stack.admin().clientList().lines().filter(l -> l.contains(" flags=O ")).count();
     }
 
     // ------------------------------------------------------------------ MONITOR
@@ -215,7 +202,7 @@ class MonitorAndTrackingIT {
     }
 
     private List<Object> clientReplyScript(RespWire wire) {
-        admin.flushAll();
+        stack.admin().flushAll();
         List<Object> replies = new ArrayList<>();
         wire.send("CLIENT", "REPLY", "OFF");
         wire.send("SET", "r1", "v1");

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -49,18 +47,7 @@ class RedisCliThroughProxyIT {
     @Order(2)
     static final ProxiedRedis stack = ProxiedRedis.withPassword(PASSWORD);
 
-    private Jedis admin;
 
-    @BeforeEach
-    void flush() {
-        admin = stack.direct();
-        admin.flushAll();
-    }
-
-    @AfterEach
-    void closeAdmin() {
-        admin.close();
-    }
 
     private static Optional<Path> onPath(String name) {
         String path = System.getenv("PATH");
@@ -127,8 +114,8 @@ class RedisCliThroughProxyIT {
         assertThat(cli("", "-n", "3", "set", "in-db-3", "x").output()).isEqualTo("OK\n");
         assertThat(cli("", "get", "in-db-3").output()).isEqualTo("\n");
         assertThat(cli("", "-n", "3", "get", "in-db-3").output()).isEqualTo("x\n");
-        admin.select(3);
-        assertThat(admin.get("in-db-3")).isEqualTo("x");
+        stack.admin().select(3);
+        assertThat(stack.admin().get("in-db-3")).isEqualTo("x");
     }
 
     @Test
@@ -184,9 +171,9 @@ class RedisCliThroughProxyIT {
         Run run = cli(input.toString(), "--pipe");
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("errors: 0, replies: " + n);
-        assertThat(admin.dbSize()).isEqualTo(n);
-        assertThat(admin.get("mass:0")).isEqualTo("value-0");
-        assertThat(admin.get("mass:9999")).isEqualTo("value-9999");
+        assertThat(stack.admin().dbSize()).isEqualTo(n);
+        assertThat(stack.admin().get("mass:0")).isEqualTo("value-0");
+        assertThat(stack.admin().get("mass:9999")).isEqualTo("value-9999");
     }
 
     /**
@@ -204,8 +191,8 @@ class RedisCliThroughProxyIT {
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("\"SET\"", "\"GET\"", "\"INCR\"", "\"MSET (10 keys)\"")
                 .doesNotContainIgnoringCase("error");
-        assertThat(admin.get("counter:__rand_int__")).isEqualTo(Integer.toString(n));
-        assertThat(admin.get("key:__rand_int__")).isNotNull();
+        assertThat(stack.admin().get("counter:__rand_int__")).isEqualTo(Integer.toString(n));
+        assertThat(stack.admin().get("key:__rand_int__")).isNotNull();
     }
 
     // ------------------------------------------------------------------ inline commands on a raw socket
@@ -229,6 +216,6 @@ class RedisCliThroughProxyIT {
             assertThat(wire.read()).isEqualTo("OK");
             assertThat(wire.read()).isNull();
         }
-        assertThat(admin.get("a b")).isEqualTo("cA");
+        assertThat(stack.admin().get("a b")).isEqualTo("cA");
     }
 }

@@ -4,7 +4,9 @@ import dev.turnout.testing.DataPlaneFixture;
 import dev.turnout.testing.RedisServerProcess;
 import java.util.Objects;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
 
@@ -18,17 +20,22 @@ import redis.clients.jedis.Jedis;
  *
  * new Jedis(stack.proxy().host(), stack.proxy().port())   // through the proxy, no password
  * try (Jedis direct = stack.direct()) { ... }              // straight to Redis, authenticated
+ * stack.admin().get("k")                                   // this test's own direct connection
  * }</pre>
+ *
+ * <p>Before each test Redis is emptied (FLUSHALL) on a fresh direct connection, {@link #admin()}, which
+ * is closed after the test.
  *
  * <p>The proxy presents the password upstream, so its clients never give one. A class's own
  * {@code @BeforeAll} methods run after this has started both, and its {@code @AfterAll} methods before
  * it closes them.
  */
-public final class ProxiedRedis implements BeforeAllCallback, AfterAllCallback {
+public final class ProxiedRedis implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
     private final String password;
     private RedisServerProcess redis;
     private DataPlaneFixture proxy;
+    private Jedis admin;
 
     private ProxiedRedis(String password) {
         this.password = Objects.requireNonNull(password, "password");
@@ -55,6 +62,25 @@ public final class ProxiedRedis implements BeforeAllCallback, AfterAllCallback {
             redis.close();
             redis = null;
         }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        admin = direct();
+        admin.flushAll();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+    }
+
+    /** This test's direct, authenticated connection to Redis (opened and flushed before it, closed after). */
+    public Jedis admin() {
+        return started(admin);
     }
 
     /** The redis-server; only between the class's start and end. */
