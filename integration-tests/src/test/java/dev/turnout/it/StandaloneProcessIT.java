@@ -1,5 +1,7 @@
 package dev.turnout.it;
 
+import dev.turnout.it.support.JavaProcess;
+import dev.turnout.it.support.TurnoutJar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.testing.Await;
@@ -157,9 +159,7 @@ class StandaloneProcessIT {
     // ------------------------------------------------------------------ helpers
 
     private Process start(Map<String, String> env, String... args) throws IOException {
-        Path jar = dataPlaneJar();
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar.toString()));
-        command.addAll(List.of(args));
+        List<String> command = JavaProcess.command(TurnoutJar.DATA_PLANE, args);
         Path output = directory.resolve("proxy-" + processes.size() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -224,13 +224,5 @@ class StandaloneProcessIT {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(temp, text, StandardCharsets.UTF_8);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static Path dataPlaneJar() {
-        return dev.turnout.it.support.TurnoutJar.DATA_PLANE.path();
     }
 }

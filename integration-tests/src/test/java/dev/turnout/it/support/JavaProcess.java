@@ -29,9 +29,7 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Starts {@code jar} with {@code args}; output (stdout and stderr) goes to {@code log}. */
     public static JavaProcess start(TurnoutJar jar, Path log, Map<String, String> environment, String... args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar.path().toString()));
-        command.addAll(List.of(args));
-        JavaProcess p = new JavaProcess(command, environment, log);
+        JavaProcess p = new JavaProcess(command(jar, args), environment, log);
         p.launch();
         return p;
     }
@@ -102,7 +100,11 @@ public final class JavaProcess implements AutoCloseable {
         kill();
     }
 
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** The command line that runs {@code jar} with {@code args} on this test's own JVM. */
+    public static List<String> command(TurnoutJar jar, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar.path().toString()));
+        command.addAll(List.of(args));
+        return command;
     }
 }
