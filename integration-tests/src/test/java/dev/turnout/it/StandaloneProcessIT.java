@@ -1,8 +1,9 @@
 package dev.turnout.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.turnout.it.support.JavaProcess;
 import dev.turnout.it.support.TurnoutJar;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.testing.Await;
 import dev.turnout.testing.FreePorts;
