@@ -9,7 +9,10 @@ import dev.turnout.dataplane.config.ListenerConfig;
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.config.Secret;
+import dev.turnout.dataplane.pause.PauseController;
+import dev.turnout.dataplane.pause.PauseProgress;
 import dev.turnout.dataplane.server.ProxyServer;
+import dev.turnout.dataplane.session.Sessions;
 import dev.turnout.v1.ConfigAck;
 import dev.turnout.v1.ConfigSnapshot;
 import dev.turnout.v1.ControlMessage;
@@ -89,6 +92,8 @@ public final class ControlPlaneAgent implements AutoCloseable {
     private final List<HostAndPort> extraListeners;
     private final IntSupplier connectedClients;
     private final Supplier<List<HostAndPort>> boundListeners;
+    /** Null when the agent runs without a server (tests of the stream alone). */
+    private final PauseController pauses;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
     private final ReconnectBackoff backoff;
@@ -117,6 +122,7 @@ public final class ControlPlaneAgent implements AutoCloseable {
         this.stub = DataPlaneServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         this.extraListeners = List.copyOf(b.extraListeners);
         this.connectedClients = b.connectedClients;
+        this.pauses = b.sessions == null ? null : new PauseController(b.sessions, this::reportPause);
         this.boundListeners = b.boundListeners != null ? b.boundListeners
                 : () -> config.get().listeners().stream().map(ListenerConfig::listen).toList();
         this.ownsScheduler = b.scheduler == null;
@@ -190,6 +196,9 @@ public final class ControlPlaneAgent implements AutoCloseable {
         }
         if (ownsScheduler) {
             scheduler.shutdownNow();
+        }
+        if (pauses != null) {
+            pauses.close();
         }
     }
 
@@ -280,9 +289,22 @@ public final class ControlPlaneAgent implements AutoCloseable {
             return;
         }
         established(stream);
+        if (pauses != null) {
+            pauses.renewLease(); // a pause is a lease: hearing from the control plane at all renews it
+        }
         switch (message.getMessageCase()) {
             case CONFIG -> applySnapshot(stream, message.getConfig());
             case SET_LOG_LEVEL -> setLogLevel(message.getSetLogLevel());
+            case PAUSE -> {
+                if (pauses != null) {
+                    PauseMessages.pause(pauses, message.getPause());
+                }
+            }
+            case RESUME -> {
+                if (pauses != null) {
+                    pauses.resume(message.getResume().getOperationId(), "resumed by the control plane");
+                }
+            }
             default -> log.debug("Ignored a control message this data plane does not know: {}", message.getMessageCase());
         }
     }
@@ -421,7 +443,19 @@ public final class ControlPlaneAgent implements AutoCloseable {
         for (HostAndPort listen : boundListeners.get()) {
             status.addListeners(listen.toString());
         }
+        if (pauses != null) {
+            PauseMessages.addTo(status, pauses.snapshot());
+        }
         send(stream, DataPlaneMessage.newBuilder().setStatus(status).build());
+    }
+
+    /** From the pause controller's thread: the report goes up the current stream, from the agent's thread. */
+    private void reportPause(PauseProgress progress) {
+        onAgentThread(() -> {
+            if (current != null) {
+                send(current, PauseMessages.report(progress));
+            }
+        });
     }
 
     private void send(Stream stream, DataPlaneMessage message) {
@@ -482,6 +516,7 @@ public final class ControlPlaneAgent implements AutoCloseable {
         private String softwareVersion = "development build";
         private List<HostAndPort> extraListeners = List.of();
         private IntSupplier connectedClients = () -> 0;
+        private Sessions sessions;
         private Supplier<List<HostAndPort>> boundListeners;
         private ScheduledExecutorService scheduler;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
@@ -517,6 +552,7 @@ public final class ControlPlaneAgent implements AutoCloseable {
 
         /** Reports the server's connected clients and bound listeners. */
         public Builder server(ProxyServer server) {
+            this.sessions = server.sessions();
             this.connectedClients = server::connectedClients;
             this.boundListeners = server::boundListeners;
             return this;

@@ -7,6 +7,7 @@ import dev.turnout.dataplane.config.ListenerConfig;
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.session.SessionContext;
+import dev.turnout.dataplane.session.Sessions;
 import dev.turnout.dataplane.upstream.Upstreams;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -51,8 +52,13 @@ public final class ProxyServer implements AutoCloseable {
         this.acceptors = transport.newGroup(1, "turnout-accept");
         this.workers = transport.newGroup(threads, "turnout-io");
         this.upstreams = new Upstreams(workers, transport.socketChannel());
-        this.sessions = new SessionContext(commands, config, upstreams);
+        this.sessions = new SessionContext(commands, config, upstreams, new Sessions(workers));
         this.limiter = new ConnectionLimiter(config);
+    }
+
+    /** Every event loop's client sessions (what a pause drains and holds). */
+    public Sessions sessions() {
+        return sessions.sessions();
     }
 
     /** Binds every listener of the current configuration; fails if one cannot be bound. */

@@ -81,8 +81,10 @@ final class ClientHandler implements CommandHandler {
         session.forward(frame, buf, start, route);
         if (route == Route.DEDICATED && session.isPinned()) {
             session.addPinReason(PinReason.TRACKING);
+            session.client.trackingCommand = Session.arguments(frame);
         } else if (frame.argEqualsIgnoreCase(2, OFF)) {
             session.clearPinReason(PinReason.TRACKING);
+            session.client.trackingCommand = null;
         }
     }
 

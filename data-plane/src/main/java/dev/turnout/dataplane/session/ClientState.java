@@ -13,6 +13,8 @@ final class ClientState {
     String libName;
     String libVersion;
     ReplyMode replyMode = ReplyMode.ON;
+    /** The CLIENT TRACKING ON command the client sent (its arguments), replayed on a new upstream. */
+    byte[][] trackingCommand;
 
     ClientState(long id) {
         this.id = id;
@@ -24,5 +26,6 @@ final class ClientState {
         protocol = 2;
         name = null;
         replyMode = ReplyMode.ON;
+        trackingCommand = null;
     }
 }

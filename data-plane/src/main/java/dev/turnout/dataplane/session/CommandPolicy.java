@@ -55,7 +55,7 @@ final class CommandPolicy {
         for (int id = 0; id < byId.length; id++) {
             CommandSpec spec = table.byId(id);
             CommandHandler named = NAMED.get(spec.name());
-            byId[id] = named != null ? named : spec.isBlocking() ? ForwardHandler.BLOCKING : ForwardHandler.ANY;
+            byId[id] = named != null ? named : spec.isBlocking() ? ForwardHandler.blocking(BlockingTimeout.of(spec.name())) : ForwardHandler.ANY;
         }
         for (String name : NAMED.keySet()) {
             if (table.lookup(name) == null) {

@@ -216,6 +216,7 @@ final class ConnectionHandlers {
         public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
             session.client.reset();
             session.subscriptions.clear();
+            session.setWatchBroken(false);
             session.setReplyBudget(1);
             if (session.isPinned() && !session.isMonitoring()) {
                 session.markPinnedDirty();

@@ -8,8 +8,23 @@ final class ForwardHandler implements CommandHandler {
 
     /** Any command that needs nothing of the proxy: shared connection unless the session is pinned. */
     static final ForwardHandler ANY = new ForwardHandler(Route.ANY, false);
-    /** Blocking commands (BLPOP, BLMOVE, WAIT, ...): they must not hold up a shared connection. */
-    static final ForwardHandler BLOCKING = new ForwardHandler(Route.DEDICATED, false);
+    /**
+     * A blocking command (BLPOP, BLMOVE, ...): it must not hold up a shared connection, and a pause ends it
+     * upstream and re-issues it, so the session tracks it (see {@link Session#forwardBlocking}).
+     */
+    static CommandHandler blocking(BlockingTimeout timeout) {
+        return new CommandHandler() {
+            @Override
+            public Route route(Session session, CommandFrame frame) {
+                return Route.DEDICATED;
+            }
+
+            @Override
+            public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
+                session.forwardBlocking(frame, buf, start, timeout);
+            }
+        };
+    }
     /**
      * A command Redis queues inside MULTI instead of running it (CLIENT ..., SUBSCRIBE, MONITOR): it gets one
      * +QUEUED now and takes effect at EXEC, on the dedicated connection, so the proxy must neither answer it

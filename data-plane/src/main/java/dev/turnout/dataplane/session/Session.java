@@ -4,7 +4,9 @@ import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.resp.CommandFrame;
 import dev.turnout.dataplane.resp.RequestParser;
+import dev.turnout.dataplane.resp.RespError;
 import dev.turnout.dataplane.resp.RespProtocolException;
+import dev.turnout.dataplane.resp.RespValues;
 import dev.turnout.dataplane.resp.RespWriter;
 import dev.turnout.dataplane.upstream.EndpointPool;
 import dev.turnout.dataplane.upstream.LoopUpstreams;
@@ -17,6 +19,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client connection's view of the proxy: decides for each framed command where it runs, keeps
@@ -27,9 +32,18 @@ import java.util.ArrayDeque;
  * <p>Ordering rule: a session's commands are in flight on at most one upstream connection at a time. A
  * command bound for another connection (another db, a dedicated connection, a new upstream after a
  * reload) is held until the replies of the previous connection have all arrived, so commands run upstream
- * in the order the client sent them.
+ * in the order the client sent them. A blocking command is the last one in flight: what follows it is held
+ * until its reply, so that a pause can end it upstream and re-issue it without reordering anything.
+ *
+ * <p>Pause: while the gate ({@link LoopSessions#close}) is closed, commands that would go upstream are held (inside MULTI
+ * excepted), each for at most the hold limit; on resume the session first moves to the configured upstream if
+ * it changed, replaying the state that lived in its dedicated connection, then runs what it held.
  */
 public final class Session implements ReplySink {
+
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+    /** A RESP3 invalidation push with a null key list: "forget everything you cached". */
+    private static final byte[] INVALIDATE_ALL = ascii(">2\r\n$10\r\ninvalidate\r\n_\r\n");
 
     private static final int PAUSE_HELD = 1;
     private static final int PAUSE_INFLIGHT = 1 << 1;
@@ -40,6 +54,7 @@ public final class Session implements ReplySink {
     private final Channel channel;
     private final SessionContext context;
     private final LoopUpstreams upstreams;
+    private final LoopSessions loopSessions;
     private final String routeName;
     private final ReplyOrderQueue replies;
     final ClientState client;
@@ -51,6 +66,14 @@ public final class Session implements ReplySink {
     private ByteBuf closingError;
     private final RequestParser heldParser;
     private final CommandFrame heldFrame = new CommandFrame();
+    // When the session began holding because of a pause (0: it is not), and how many it holds for it.
+    private long heldSinceNanos;
+    private int pauseHeld;
+
+    // The blocking command in flight (or ended by a pause and waiting to be re-issued), if any.
+    private BlockedCall blocked;
+    // A WATCH was open when the session moved to another upstream: its EXEC must fail (null), as Redis's would.
+    private boolean watchBroken;
 
     // The run of forwarded commands being gathered from the current read: one slice, one upstream write.
     private UpstreamConnection runConnection;
@@ -87,11 +110,13 @@ public final class Session implements ReplySink {
         this.channel = channel;
         this.context = context;
         this.upstreams = context.upstreams().forLoop(channel.eventLoop());
+        this.loopSessions = context.sessions().forLoop(channel.eventLoop());
         this.routeName = routeName;
         this.replies = new ReplyOrderQueue(channel);
         this.client = new ClientState(context.nextClientId());
         this.heldParser = parserForHeldCommands;
         this.maxInflight = context.config().get().limits().maxInflightPerClient();
+        loopSessions.add(this);
     }
 
     // ================================================================ commands from the client
@@ -110,11 +135,24 @@ public final class Session implements ReplySink {
         }
         CommandHandler handler = handlerFor(frame);
         Route route = handler.route(this, frame);
-        if (route != Route.LOCAL && mustWait(route)) {
+        if (route != Route.LOCAL && (mustWait(route) || gateHolds(route))) {
+            if (gateHolds(route) && loopSessions.heldByPause >= loopSessions.maxHeld) {
+                // Past the bound nothing more is held: refused at once (nothing of this session is held, so
+                // the refusal is in order).
+                replyBudget = takeReplyBudget();
+                reply(error(LoopSessions.TRYAGAIN));
+                return;
+            }
             hold(frame, buf, start);
             return;
         }
         run(handler, frame, buf, start);
+    }
+
+    /** Whether a pause holds a command bound for {@code route}: it would go upstream, and no MULTI is open. */
+    private boolean gateHolds(Route route) {
+        return loopSessions.closed && (route == Route.ANY || route == Route.DEDICATED)
+                && !hasPinReason(PinReason.TRANSACTION);
     }
 
     private CommandHandler handlerFor(CommandFrame frame) {
@@ -163,7 +201,18 @@ public final class Session implements ReplySink {
     private void hold(CommandFrame frame, ByteBuf buf, int start) {
         ByteBuf bytes = frame.inline() ? frame.takeInlineEncoding() : buf.retainedSlice(start, frame.frameLength());
         held.add(bytes);
+        if (loopSessions.closed) {
+            startHeldByPause();
+            loopSessions.heldByPause++;
+            pauseHeld++;
+        }
         pauseReading(PAUSE_HELD);
+    }
+
+    private void startHeldByPause() {
+        if (heldSinceNanos == 0) {
+            heldSinceNanos = System.nanoTime() | 1;
+        }
     }
 
     private void drainHeld() {
@@ -182,6 +231,10 @@ public final class Session implements ReplySink {
             if (route != Route.LOCAL && mustWait(route)) {
                 return;
             }
+            if (route != Route.LOCAL && gateHolds(route)) {
+                startHeldByPause();
+                return;
+            }
             held.poll();
             try {
                 run(handler, heldFrame, bytes, bytes.readerIndex());
@@ -191,6 +244,9 @@ public final class Session implements ReplySink {
             }
         }
         if (held.isEmpty()) {
+            if (blocked == null || !blocked.waitingForResume) {
+                heldSinceNanos = 0;
+            }
             if (closingError != null) {
                 ByteBuf reply = closingError;
                 closingError = null;
@@ -202,6 +258,9 @@ public final class Session implements ReplySink {
     }
 
     private boolean mustWait(Route route) {
+        if (blocked != null) {
+            return true;
+        }
         if (inflight == 0) {
             return false;
         }
@@ -273,23 +332,189 @@ public final class Session implements ReplySink {
         connection.send(command, this, n);
     }
 
-    private UpstreamConnection connectionFor(Route route) {
-        if (pinned != null) {
-            return pinned;
+    /**
+     * Forwards a blocking command on a dedicated connection as a {@link BlockedCall}, so a pause can end it
+     * upstream and re-issue it later. Inside MULTI (where it does not block), with replies off, or in MONITOR
+     * mode it is forwarded like any other command.
+     */
+    void forwardBlocking(CommandFrame frame, ByteBuf buf, int start, BlockingTimeout kind) {
+        if (monitoring || replyBudget == 0 || hasPinReason(PinReason.TRANSACTION)
+                || client.protocol == 2 && hasPinReason(PinReason.SUBSCRIBED)) {
+            forward(frame, buf, start, Route.DEDICATED);
+            return;
         }
-        EndpointPool pool = pool();
-        if (pool == null) {
-            reply(error("ERR route '" + routeName + "' is no longer configured on this data plane"));
-            return null;
-        }
-        UpstreamConnection connection = route == Route.DEDICATED ? pool.acquireDedicated(this) : pool.shared();
+        UpstreamConnection connection = connectionFor(Route.DEDICATED);
         if (connection == null) {
-            if (pool.authenticationFailed()) {
+            return;
+        }
+        commandsSent++;
+        flushRun();
+        int argument = kind.argument(frame);
+        long timeout = argument < 0 ? -1 : kind.parseNanos(frame.argAsString(argument));
+        ByteBuf copy = argument < 0 || timeout < 0 ? null : encode(frame, -1, null);
+        BlockedCall call = new BlockedCall(this, copy, kind, argument, timeout, System.nanoTime(), connection);
+        blocked = call;
+        replies.expectRemote(1);
+        inflight++;
+        inflightConnection = connection;
+        ByteBuf bytes = frame.inline() ? frame.takeInlineEncoding() : buf.retainedSlice(start, frame.frameLength());
+        connection.send(bytes, call, 1);
+    }
+
+    /** The reply of a {@link BlockedCall}: a timeout the proxy caused is kept from the client. */
+    void blockedReply(BlockedCall call, ByteBuf data, int count) {
+        if (call == blocked && call.unblockRequested && call.canReissue() && !closed
+                && BlockedCall.isTimeoutReply(data)) {
+            long remaining = call.remainingAt(System.nanoTime());
+            if (remaining >= 0) {
+                data.release();
+                call.waitingForResume = true;
+                call.remainingNanos = remaining;
+                startHeldByPause();
+                // The client's reply slot stays open: the re-issued command's reply fills it.
+                replyArrived(count);
+                if (!loopSessions.closed && !closed) {
+                    reissueBlocked();
+                    flushReplies();
+                }
+                return;
+            }
+        }
+        blockedEnded(call);
+        onReplies(data, count);
+    }
+
+    void blockedEnded(BlockedCall call) {
+        if (call == blocked) {
+            blocked = null;
+            call.release();
+        }
+    }
+
+    /** Sends a blocking command a pause ended again, with the time it had left, to the current upstream. */
+    private void reissueBlocked() {
+        BlockedCall old = blocked;
+        UpstreamConnection connection = acquire(Route.DEDICATED);
+        if (connection == null) {
+            blocked = null;
+            old.release();
+            EndpointPool pool = pool();
+            answerOpenSlot(error("ERR " + (pool == null ? "route '" + routeName + "' is no longer configured"
+                    : pool.unavailableReason())));
+            return;
+        }
+        String timeout = old.remainingNanos == 0 ? "0" : old.kind.format(old.remainingNanos);
+        ByteBuf command = decodeAndEncode(old.command, old.timeoutArgument, ascii(timeout));
+        BlockedCall next = new BlockedCall(this, old.command, old.kind, old.timeoutArgument, old.remainingNanos,
+                System.nanoTime(), connection);
+        blocked = next;
+        commandsSent++;
+        inflight++;
+        inflightConnection = connection;
+        connection.send(command, next, 1);
+    }
+
+    /** Answers the reply slot a re-issue would have filled. */
+    private void answerOpenSlot(ByteBuf reply) {
+        replies.remote(reply, 1);
+        drainHeld();
+    }
+
+    /**
+     * EXEC of a transaction whose WATCH was opened on the previous upstream: Redis can no longer tell whether
+     * the watched keys changed, so the transaction is discarded upstream and the client gets the null reply of
+     * an aborted EXEC, as if a watched key had changed.
+     */
+    void forwardAbortedExec() {
+        ByteBuf discard = channel.alloc().buffer(16);
+        RespWriter.command(discard, "DISCARD");
+        ByteBuf aborted = channel.alloc().buffer(5);
+        RespWriter.nullArray(aborted, client.protocol);
+        UpstreamConnection connection = connectionFor(Route.ANY);
+        if (connection == null) {
+            discard.release();
+            aborted.release();
+            return;
+        }
+        commandsSent++;
+        flushRun();
+        int n = replyBudget;
+        replies.expectRemote(n);
+        inflight += n;
+        inflightConnection = connection;
+        connection.send(discard, n == 0 ? new InternalReplies("DISCARD") : new ReplacedReply(aborted), n);
+        if (n == 0) {
+            aborted.release();
+        }
+    }
+
+    /** Hands the session {@code replacement} instead of the one reply it stands for. */
+    private final class ReplacedReply implements ReplySink {
+        private final ByteBuf replacement;
+
+        ReplacedReply(ByteBuf replacement) {
+            this.replacement = replacement;
+        }
+
+        @Override
+        public void onReplies(ByteBuf data, int count) {
+            data.release();
+            Session.this.onReplies(replacement, count);
+        }
+
+        @Override
+        public void onRepliesLost(int count, String reason) {
+            replacement.release();
+            Session.this.onRepliesLost(count, reason);
+        }
+
+        @Override
+        public void onAuthenticationFailed(int count) {
+            replacement.release();
+            Session.this.onAuthenticationFailed(count);
+        }
+
+        @Override
+        public void flushReplies() {
+            Session.this.flushReplies();
+        }
+    }
+
+    void setWatchBroken(boolean broken) {
+        watchBroken = broken;
+    }
+
+    boolean watchBroken() {
+        return watchBroken;
+    }
+
+    private UpstreamConnection connectionFor(Route route) {
+        UpstreamConnection connection = acquire(route);
+        if (connection == null) {
+            EndpointPool pool = pool();
+            if (pool == null) {
+                reply(error("ERR route '" + routeName + "' is no longer configured on this data plane"));
+            } else if (pool.authenticationFailed()) {
                 reply(error("ERR upstream authentication failed"));
                 closeWhenDrained();
             } else {
                 reply(error("ERR " + pool.unavailableReason()));
             }
+        }
+        return connection;
+    }
+
+    /** The connection for {@code route} (pinning a dedicated one), or null while there is none to have. */
+    private UpstreamConnection acquire(Route route) {
+        if (pinned != null) {
+            return pinned;
+        }
+        EndpointPool pool = pool();
+        if (pool == null) {
+            return null;
+        }
+        UpstreamConnection connection = route == Route.DEDICATED ? pool.acquireDedicated(this) : pool.shared();
+        if (connection == null) {
             return null;
         }
         if (route == Route.DEDICATED) {
@@ -570,12 +795,287 @@ public final class Session implements ReplySink {
         }
     }
 
+    // ================================================================ pause and resume (LoopSessions calls these)
+
+    int inflightCount() {
+        return inflight;
+    }
+
+    int heldCount() {
+        return held.size() + (blocked != null && blocked.waitingForResume ? 1 : 0);
+    }
+
+    /** Why this session keeps a drain from finishing, or null if it does not. */
+    String busyReason() {
+        if (closed) {
+            return null;
+        }
+        if (hasPinReason(PinReason.TRANSACTION)) {
+            return "inside MULTI (waiting for EXEC or DISCARD)";
+        }
+        if (blocked != null && !blocked.waitingForResume) {
+            return blocked.canReissue() ? "in a blocking command (being ended upstream)"
+                    : "in a blocking command the proxy cannot re-issue (waiting for its reply)";
+        }
+        if (inflight > 0) {
+            return inflight + " command(s) in flight";
+        }
+        return null;
+    }
+
+    /**
+     * Ends this session's blocking command upstream ({@code CLIENT UNBLOCK id TIMEOUT}, on another connection),
+     * so it does not stall a drain; asked again on every drain tick until the reply comes, since the unblock can
+     * overtake a command still on its way.
+     */
+    void unblockForPause() {
+        BlockedCall call = blocked;
+        if (call == null || call.waitingForResume || !call.canReissue() || closed || pinnedPool == null) {
+            return;
+        }
+        UpstreamConnection connection = call.connection;
+        if (!connection.isReady() || connection.serverClientId() < 0) {
+            return;
+        }
+        UpstreamConnection other = pinnedPool.shared();
+        if (other == null) {
+            return;
+        }
+        ByteBuf command = channel.alloc().buffer(64);
+        RespWriter.command(command, "CLIENT", "UNBLOCK", Long.toString(connection.serverClientId()), "TIMEOUT");
+        call.unblockRequested = true;
+        other.send(command, UNBLOCK_REPLIES, 1);
+    }
+
+    private static final InternalReplies UNBLOCK_REPLIES = new InternalReplies("CLIENT UNBLOCK (for a pause)");
+
+    /** Answers {@code -TRYAGAIN} to everything this session has held longer than the hold limit. */
+    void expireHeld(long nowNanos) {
+        if (closed || heldSinceNanos == 0 || nowNanos - heldSinceNanos < loopSessions.holdLimitNanos || !loopSessions.closed) {
+            return;
+        }
+        heldSinceNanos = 0;
+        loopSessions.heldByPause -= pauseHeld;
+        pauseHeld = 0;
+        if (blocked != null && blocked.waitingForResume) {
+            BlockedCall call = blocked;
+            blocked = null;
+            call.release();
+            replies.remote(error(LoopSessions.TRYAGAIN), 1);
+        }
+        ByteBuf bytes;
+        while ((bytes = held.poll()) != null) {
+            bytes.release();
+            replyBudget = takeReplyBudget();
+            reply(error(LoopSessions.TRYAGAIN));
+        }
+        if (closingError != null) {
+            ByteBuf reply = closingError;
+            closingError = null;
+            reply(reply);
+            closeWhenDrained();
+        }
+        resumeReading(PAUSE_HELD);
+        flushReplies();
+    }
+
+    /** The gate opened: move to the configured upstream if it changed, re-issue, run what was held. */
+    void onResume() {
+        if (closed) {
+            return;
+        }
+        heldSinceNanos = 0;
+        pauseHeld = 0;
+        moveIfUpstreamChanged();
+        if (blocked != null && blocked.waitingForResume && !closed) {
+            reissueBlocked();
+        }
+        drainHeld();
+        flushRun();
+        flushReplies();
+    }
+
+    /**
+     * After a switch, a session pinned to the old upstream takes its connection state to the new one: the
+     * dedicated connection is let go, and subscriptions, CLIENT TRACKING (with an invalidate-all push, since
+     * the client's cache may be stale), MONITOR and CLIENT REPLY are replayed on a new one before anything the
+     * client sent next. Database and protocol come with the new connection's handshake. An open WATCH cannot
+     * be carried over: the next EXEC fails as if a watched key had changed. Nothing already sent to the old
+     * upstream is sent again.
+     */
+    private void moveIfUpstreamChanged() {
+        if (pinned == null || inflight > 0 || hasPinReason(PinReason.TRANSACTION)) {
+            return;
+        }
+        EndpointPool current = pool();
+        if (current == null || current.endpoint().sameServer(pinnedPool.endpoint())) {
+            return;
+        }
+        int state = pinReasons;
+        UpstreamConnection old = pinned;
+        EndpointPool oldPool = pinnedPool;
+        pinned = null;
+        pinnedPool = null;
+        pinReasons = 0;
+        monitoring = false;
+        oldPool.release(old, false);
+        if ((state & PinReason.WATCH) != 0) {
+            watchBroken = true;
+        }
+        if ((state & PinReason.DB_UNKNOWN) != 0) {
+            log.warn("{}: ran SELECT inside a transaction, so its database on the old upstream is unknown; closing it"
+                    + " rather than guessing on the new one", this);
+            closeWhenDrained();
+            return;
+        }
+        int replay = state & (PinReason.SUBSCRIBED | PinReason.MONITOR | PinReason.TRACKING | PinReason.REPLY_MODE);
+        if (replay == 0) {
+            return;
+        }
+        UpstreamConnection connection = acquire(Route.DEDICATED);
+        if (connection == null) {
+            log.warn("{}: cannot open a connection to the new upstream to replay its subscriptions/tracking/MONITOR;"
+                    + " closing it, as Redis going away would", this);
+            subscriptions.clear();
+            closeWhenDrained();
+            return;
+        }
+        pinReasons = replay;
+        pinnedDirty = true;
+        if ((replay & PinReason.SUBSCRIBED) != 0) {
+            replaySubscriptions("SUBSCRIBE", subscriptions.channels);
+            replaySubscriptions("PSUBSCRIBE", subscriptions.patterns);
+            replaySubscriptions("SSUBSCRIBE", subscriptions.shardChannels);
+            pinnedSubscribed = true;
+        }
+        if ((replay & PinReason.TRACKING) != 0 && client.trackingCommand != null) {
+            ByteBuf command = channel.alloc().buffer();
+            RespWriter.command(command, client.trackingCommand);
+            sendReplay(command, 1);
+            if (client.protocol == 3) {
+                ByteBuf push = channel.alloc().buffer(INVALIDATE_ALL.length);
+                push.writeBytes(INVALIDATE_ALL);
+                replies.push(push);
+            }
+        }
+        if ((replay & PinReason.MONITOR) != 0) {
+            ByteBuf command = channel.alloc().buffer(16);
+            RespWriter.command(command, "MONITOR");
+            sendReplay(command, 1);
+            monitoring = true;
+        }
+        if ((replay & PinReason.REPLY_MODE) != 0 && client.replyMode != ReplyMode.ON) {
+            ByteBuf command = channel.alloc().buffer(32);
+            RespWriter.command(command, "CLIENT", "REPLY", client.replyMode == ReplyMode.OFF ? "OFF" : "SKIP");
+            sendReplay(command, 0);
+        }
+    }
+
+    private void replaySubscriptions(String command, Set<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        byte[][] args = new byte[names.size() + 1][];
+        args[0] = ascii(command);
+        int i = 1;
+        for (String name : names) {
+            args[i++] = name.getBytes(StandardCharsets.ISO_8859_1);
+        }
+        ByteBuf bytes = channel.alloc().buffer();
+        RespWriter.command(bytes, args);
+        sendReplay(bytes, names.size());
+    }
+
+    /** A command replaying state on the pinned connection: counted in flight, its replies kept from the client. */
+    private void sendReplay(ByteBuf command, int expectedReplies) {
+        inflight += expectedReplies;
+        if (expectedReplies > 0) {
+            inflightConnection = pinned;
+        }
+        pinned.send(command, replayReplies, expectedReplies);
+    }
+
+    private final ReplySink replayReplies = new ReplySink() {
+        @Override
+        public void onReplies(ByteBuf data, int count) {
+            try {
+                for (int i = 0; i < count && data.isReadable(); i++) {
+                    Object value = RespValues.decode(data);
+                    if (value instanceof RespError e) {
+                        log.warn("{}: replaying its state on the new upstream failed: {}", Session.this, e.message());
+                    }
+                }
+            } finally {
+                data.release();
+            }
+            replyArrived(count);
+        }
+
+        @Override
+        public void onRepliesLost(int count, String reason) {
+            replyArrived(count);
+        }
+
+        @Override
+        public void onAuthenticationFailed(int count) {
+            replyArrived(count);
+        }
+
+        @Override
+        public void flushReplies() {
+            Session.this.flushReplies();
+        }
+    };
+
+    /** The command in {@code frame} as a multibulk, argument {@code replace} (if >= 0) swapped for {@code with}. */
+    private ByteBuf encode(CommandFrame frame, int replace, byte[] with) {
+        byte[][] args = arguments(frame);
+        if (replace >= 0) {
+            args[replace] = with;
+        }
+        ByteBuf out = channel.alloc().buffer();
+        RespWriter.command(out, args);
+        return out;
+    }
+
+    /** A copy of every argument of {@code frame}. Allocates: for rare paths. */
+    static byte[][] arguments(CommandFrame frame) {
+        byte[][] args = new byte[frame.argc()][];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = new byte[frame.argLength(i)];
+            frame.source().getBytes(frame.base() + frame.argOffset(i), args[i]);
+        }
+        return args;
+    }
+
+    /** {@link #encode} of a command the proxy encoded before. */
+    private ByteBuf decodeAndEncode(ByteBuf command, int replace, byte[] with) {
+        CommandFrame frame = new CommandFrame();
+        try {
+            if (!heldParser.parse(command.duplicate(), frame, channel.alloc())) {
+                throw new IllegalStateException("a command the proxy encoded does not parse");
+            }
+            return encode(frame, replace, with);
+        } catch (RespProtocolException e) {
+            throw new IllegalStateException("a command the proxy encoded does not parse", e);
+        } finally {
+            frame.reset();
+        }
+    }
+
     // ================================================================ client connection events
 
     /** The client connection closed: nothing more will be written to it. */
     public void onClientClosed() {
         closed = true;
         closing = true;
+        loopSessions.remove(this);
+        loopSessions.heldByPause -= pauseHeld;
+        pauseHeld = 0;
+        if (blocked != null) {
+            blocked.release();
+            blocked = null;
+        }
         replies.discard();
         ByteBuf b;
         while ((b = held.poll()) != null) {

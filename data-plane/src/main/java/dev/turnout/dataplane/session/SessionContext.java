@@ -12,14 +12,21 @@ public final class SessionContext {
     private final CommandPolicy policy;
     private final ConfigHolder config;
     private final Upstreams upstreams;
+    private final Sessions sessions;
     private final AtomicLong nextClientId = new AtomicLong(1);
 
-    public SessionContext(CommandTable commands, ConfigHolder config, Upstreams upstreams) {
+    public SessionContext(CommandTable commands, ConfigHolder config, Upstreams upstreams, Sessions sessions) {
         this.commands = commands;
         this.policy = new CommandPolicy(commands);
         this.config = config;
         this.upstreams = upstreams;
+        this.sessions = sessions;
     }
+
+    public Sessions sessions() {
+        return sessions;
+    }
+
 
     CommandTable commands() {
         return commands;

@@ -29,6 +29,10 @@ final class StreamReadHandler implements CommandHandler {
 
     @Override
     public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
-        session.forward(frame, buf, start, route(session, frame));
+        if (route(session, frame) == Route.DEDICATED) {
+            session.forwardBlocking(frame, buf, start, BlockingTimeout.MILLIS_AFTER_BLOCK);
+        } else {
+            session.forward(frame, buf, start, Route.ANY);
+        }
     }
 }

@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 /** MULTI, EXEC, DISCARD, WATCH, UNWATCH: a transaction lives in one upstream connection, so it pins one. */
 final class TransactionHandlers {
 
+    private static final byte[] EXEC = Session.ascii("exec");
+
     private TransactionHandlers() {
     }
 
@@ -26,6 +28,8 @@ final class TransactionHandlers {
     /**
      * EXEC and DISCARD end the transaction and every WATCH. Without MULTI they are errors that leave a WATCH
      * in place (Redis checks for MULTI first), so the session must stay pinned to the connection holding it.
+     * An EXEC whose WATCH was opened on an upstream the session has since left fails (see
+     * {@link Session#forwardAbortedExec()}).
      */
     static final CommandHandler END = new CommandHandler() {
         @Override
@@ -37,6 +41,12 @@ final class TransactionHandlers {
         public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
             if (session.hasPinReason(PinReason.TRANSACTION)) {
                 session.clearPinReason(PinReason.TRANSACTION | PinReason.WATCH);
+                boolean aborted = session.watchBroken() && frame.argEqualsIgnoreCase(0, EXEC);
+                session.setWatchBroken(false);
+                if (aborted) {
+                    session.forwardAbortedExec();
+                    return;
+                }
             }
             session.forward(frame, buf, start, Route.ANY);
         }
@@ -69,6 +79,7 @@ final class TransactionHandlers {
         public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
             if (!session.hasPinReason(PinReason.TRANSACTION)) {
                 session.clearPinReason(PinReason.WATCH);
+                session.setWatchBroken(false);
             }
             session.forward(frame, buf, start, Route.ANY);
         }

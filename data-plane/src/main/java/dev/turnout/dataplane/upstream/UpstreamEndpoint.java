@@ -32,6 +32,11 @@ public record UpstreamEndpoint(HostAndPort address, String user, Secret password
         return newProtocol == protocol ? this : new UpstreamEndpoint(address, user, password, db, newProtocol, connectTimeout);
     }
 
+    /** Whether {@code other} is the same server, reached with the same credentials (whatever the db and protocol). */
+    public boolean sameServer(UpstreamEndpoint other) {
+        return address.equals(other.address) && Objects.equals(user, other.user) && Objects.equals(password, other.password);
+    }
+
     /** The same server and credentials, whatever the db and protocol: one authentication-failure log line each. */
     public String credentialsKey() {
         return address + "/" + (user == null ? "default" : user);
