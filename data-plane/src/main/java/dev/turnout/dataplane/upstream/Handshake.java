@@ -6,6 +6,8 @@ import dev.turnout.dataplane.resp.RespWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,8 +61,8 @@ final class Handshake implements ReplySink {
                             (hello ? "HELLO" : "SELECT") + " failed: " + error.message());
                     return;
                 }
-                if (hello && value instanceof Map<?, ?> info) {
-                    connection.learnServer(info);
+                if (hello) {
+                    connection.learnServer(asMap(value));
                 }
             }
             if (awaiting == 0) {
@@ -69,6 +71,23 @@ final class Handshake implements ReplySink {
         } finally {
             replies.release();
         }
+    }
+
+    /** HELLO's reply (a map in RESP3, a flat list of field, value, ... in RESP2), with text as strings. */
+    private static Map<String, Object> asMap(Object value) {
+        Map<String, Object> map = new HashMap<>();
+        if (value instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> map.put(String.valueOf(text(k)), text(v)));
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i + 1 < list.size(); i += 2) {
+                map.put(String.valueOf(text(list.get(i))), text(list.get(i + 1)));
+            }
+        }
+        return map;
+    }
+
+    private static Object text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : value;
     }
 
     static boolean isAuthenticationError(String message) {
