@@ -1,6 +1,7 @@
 package dev.turnout.controlplane;
 
 import dev.turnout.controlplane.state.DesiredStateStore;
+import dev.turnout.controlplane.state.SwitchHistory;
 import dev.turnout.controlplane.state.StateFile;
 import dev.turnout.dataplane.config.HostAndPort;
 import dev.turnout.dataplane.config.Secret;
@@ -92,8 +93,10 @@ public final class ControlPlaneMain implements Callable<Integer> {
             throw new StartupException(e.getMessage());
         }
         DesiredStateStore store;
+        SwitchHistory history;
         try {
             store = DesiredStateStore.open(dataDir);
+            history = SwitchHistory.open(dataDir);
         } catch (IOException e) {
             throw new StartupException("--data-dir: " + e.getMessage());
         }
@@ -105,7 +108,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
                             .permitKeepAliveWithoutCalls(true)
                             .keepAliveTime(30, TimeUnit.SECONDS)
                             .keepAliveTimeout(10, TimeUnit.SECONDS),
-                    store, adminToken, dataPlaneToken, Clock.systemUTC());
+                    store, history, adminToken, dataPlaneToken, Clock.systemUTC());
             try {
                 server.start();
             } catch (IOException e) {

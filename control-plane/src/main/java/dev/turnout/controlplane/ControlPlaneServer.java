@@ -19,7 +19,15 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.turnout.controlplane.operation.FleetPause;
+import dev.turnout.controlplane.operation.Switchover;
+import dev.turnout.controlplane.state.SwitchHistory;
 
 /**
  * The control plane's gRPC server: DataPlaneService and AdminService, each behind its own bearer token,
@@ -37,14 +45,22 @@ public final class ControlPlaneServer {
     private final HealthStatusManager health = new HealthStatusManager();
     private final DataPlaneRegistry registry;
 
-    public ControlPlaneServer(ServerBuilder<?> builder, DesiredStateStore store, Secret adminToken,
-                              Secret dataPlaneToken, Clock clock) {
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("turnout-cp-timer"));
+    private final ExecutorService blocking = Executors.newCachedThreadPool(daemon("turnout-cp-redis"));
+
+    /**
+     * @param history the switch history, opened by the caller from the data directory
+     */
+    public ControlPlaneServer(ServerBuilder<?> builder, DesiredStateStore store, SwitchHistory history,
+                              Secret adminToken, Secret dataPlaneToken, Clock clock) {
         ProxyConfig state = store.current();
         this.registry = new DataPlaneRegistry(clock, state.version() == 0 ? null : ConfigSnapshots.toProto(state));
+        FleetPause fleet = new FleetPause(registry, scheduler);
+        Switchover switchover = new Switchover(store, registry, fleet, history, clock);
         this.server = builder
                 .addService(ServerInterceptors.intercept(new DataPlaneService(registry),
                         new BearerTokenCheck(dataPlaneToken, "data-plane")))
-                .addService(ServerInterceptors.intercept(new AdminService(store, registry),
+                .addService(ServerInterceptors.intercept(new AdminService(store, registry, fleet, switchover, history, scheduler, blocking),
                         new BearerTokenCheck(adminToken, "admin")))
                 .addService(health.getHealthService())
                 .build();
@@ -78,10 +94,21 @@ public final class ControlPlaneServer {
         health.enterTerminalState();
         registry.closeAll(Status.UNAVAILABLE.withDescription("the control plane is shutting down"));
         server.shutdown();
+        scheduler.shutdownNow();
+        blocking.shutdownNow();
         if (!server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) {
             server.shutdownNow();
             server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS);
         }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     public void blockUntilShutdown() throws InterruptedException {

@@ -96,7 +96,7 @@ class ControlPlaneServerTest {
         try (DesiredStateStore store = DesiredStateStore.open(dataDir)) {
             ControlPlaneServer server = new ControlPlaneServer(
                     NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), store,
-                    Secret.of(InProcessControlPlane.ADMIN_TOKEN), Secret.of(InProcessControlPlane.DATA_PLANE_TOKEN),
+                    dev.turnout.controlplane.state.SwitchHistory.open(dataDir), Secret.of(InProcessControlPlane.ADMIN_TOKEN), Secret.of(InProcessControlPlane.DATA_PLANE_TOKEN),
                     Clock.systemUTC()).start();
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
             try {

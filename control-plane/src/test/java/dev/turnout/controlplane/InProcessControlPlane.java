@@ -32,7 +32,7 @@ final class InProcessControlPlane implements AutoCloseable {
         this.store = DesiredStateStore.open(dataDir);
         String name = InProcessServerBuilder.generateName();
         this.server = new ControlPlaneServer(InProcessServerBuilder.forName(name), store,
-                Secret.of(ADMIN_TOKEN), Secret.of(DATA_PLANE_TOKEN), Clock.systemUTC()).start();
+                dev.turnout.controlplane.state.SwitchHistory.open(dataDir), Secret.of(ADMIN_TOKEN), Secret.of(DATA_PLANE_TOKEN), Clock.systemUTC()).start();
         this.channel = InProcessChannelBuilder.forName(name).build();
     }
 

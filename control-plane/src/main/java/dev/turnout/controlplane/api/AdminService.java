@@ -1,6 +1,9 @@
 package dev.turnout.controlplane.api;
 
+import dev.turnout.controlplane.operation.FleetPause;
+import dev.turnout.controlplane.operation.Switchover;
 import dev.turnout.controlplane.registry.DataPlaneRegistry;
+import dev.turnout.controlplane.state.SwitchHistory;
 import dev.turnout.controlplane.state.DesiredStateStore;
 import dev.turnout.controlplane.state.InvalidChangeException;
 import dev.turnout.controlplane.state.StaleVersionException;
@@ -15,6 +18,12 @@ import dev.turnout.v1.ControlMessage;
 import dev.turnout.v1.FleetStatus;
 import dev.turnout.v1.GetConfigRequest;
 import dev.turnout.v1.GetStatusRequest;
+import dev.turnout.v1.ListHistoryRequest;
+import dev.turnout.v1.ListHistoryResponse;
+import dev.turnout.v1.OperationResult;
+import dev.turnout.v1.PauseRequest;
+import dev.turnout.v1.ResumeRequest;
+import dev.turnout.v1.SwitchRequest;
 import dev.turnout.v1.ListDataPlanesRequest;
 import dev.turnout.v1.ListDataPlanesResponse;
 import dev.turnout.v1.SetLogLevel;
@@ -22,8 +31,15 @@ import dev.turnout.v1.SetLogLevelRequest;
 import dev.turnout.v1.SetLogLevelResponse;
 import dev.turnout.v1.SetUpstreamRequest;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,21 +56,114 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
 
     private static final Logger log = LoggerFactory.getLogger(AdminService.class);
 
+    /** How often WatchStatus looks for a change. */
+    static final long WATCH_INTERVAL_MILLIS = 200;
+
     private final DesiredStateStore store;
     private final DataPlaneRegistry registry;
+    private final FleetPause fleet;
+    private final Switchover switchover;
+    private final SwitchHistory history;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService blocking;
 
-    public AdminService(DesiredStateStore store, DataPlaneRegistry registry) {
+    /**
+     * @param scheduler for WatchStatus ticks
+     * @param blocking  for the bounded blocking calls of status (INFO replication of each upstream)
+     */
+    public AdminService(DesiredStateStore store, DataPlaneRegistry registry, FleetPause fleet, Switchover switchover,
+                        SwitchHistory history, ScheduledExecutorService scheduler, ExecutorService blocking) {
         this.store = store;
         this.registry = registry;
+        this.fleet = fleet;
+        this.switchover = switchover;
+        this.history = history;
+        this.scheduler = scheduler;
+        this.blocking = blocking;
     }
 
     @Override
     public void getStatus(GetStatusRequest request, StreamObserver<FleetStatus> response) {
-        response.onNext(FleetStatus.newBuilder()
-                .setDesiredVersion(store.current().version())
-                .addAllDataPlanes(registry.list())
-                .build());
+        response.onNext(status().addAllUpstreams(UpstreamReplications.of(store.current(), blocking)).build());
         response.onCompleted();
+    }
+
+    private FleetStatus.Builder status() {
+        dev.turnout.v1.Phase phase = fleet.phase();
+        java.util.List<dev.turnout.v1.DataPlaneInfo> planes = new java.util.ArrayList<>(registry.list());
+        if (phase == dev.turnout.v1.Phase.SWITCHING) {
+            planes.replaceAll(p -> p.getConnected() && p.getPhase() == dev.turnout.v1.Phase.PAUSED
+                    ? p.toBuilder().setPhase(dev.turnout.v1.Phase.SWITCHING).build() : p);
+        }
+        return FleetStatus.newBuilder()
+                .setDesiredVersion(store.current().version())
+                .addAllDataPlanes(planes)
+                .setPhase(phase)
+                .setOperation(fleet.holder());
+    }
+
+    @Override
+    public void watchStatus(GetStatusRequest request, StreamObserver<FleetStatus> response) {
+        ServerCallStreamObserver<FleetStatus> out = (ServerCallStreamObserver<FleetStatus>) response;
+        AtomicReference<FleetStatus> last = new AtomicReference<>();
+        AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+        Runnable tick = () -> {
+            if (out.isCancelled()) {
+                ScheduledFuture<?> t = task.get();
+                if (t != null) {
+                    t.cancel(false);
+                }
+                return;
+            }
+            FleetStatus now = status().build();
+            if (!now.equals(last.get())) {
+                last.set(now);
+                synchronized (out) {
+                    out.onNext(now);
+                }
+            }
+        };
+        out.setOnCancelHandler(() -> {
+            ScheduledFuture<?> t = task.get();
+            if (t != null) {
+                t.cancel(false);
+            }
+        });
+        task.set(scheduler.scheduleWithFixedDelay(tick, 0, WATCH_INTERVAL_MILLIS, TimeUnit.MILLISECONDS));
+    }
+
+    @Override
+    public void pause(PauseRequest request, StreamObserver<OperationResult> response) {
+        log.info("Pause requested by {}", BearerTokenCheck.callerAddress());
+        response.onNext(fleet.pause(orDefault(request.getTimeoutMillis(), FleetPause.DEFAULT_TIMEOUT),
+                orDefault(request.getHoldLimitMillis(), FleetPause.DEFAULT_HOLD_LIMIT),
+                orDefault(request.getLeaseMillis(), FleetPause.DEFAULT_LEASE), "pause"));
+        response.onCompleted();
+    }
+
+    @Override
+    public void resume(ResumeRequest request, StreamObserver<OperationResult> response) {
+        log.info("Resume requested by {}", BearerTokenCheck.callerAddress());
+        response.onNext(fleet.resume());
+        response.onCompleted();
+    }
+
+    @Override
+    public void switch_(SwitchRequest request, StreamObserver<OperationResult> response) {
+        log.info("Switch of route '{}' to {} requested by {}", request.getRoute().isEmpty() ? "default" : request.getRoute(),
+                request.getTo(), BearerTokenCheck.callerAddress());
+        response.onNext(switchover.run(request));
+        response.onCompleted();
+    }
+
+    @Override
+    public void listHistory(ListHistoryRequest request, StreamObserver<ListHistoryResponse> response) {
+        response.onNext(ListHistoryResponse.newBuilder().addAllSwitches(history.newestFirst(request.getLimit())).build());
+        response.onCompleted();
+    }
+
+    private static Duration orDefault(long millis, Duration fallback) {
+        return millis > 0 ? Duration.ofMillis(millis) : fallback;
     }
 
     @Override

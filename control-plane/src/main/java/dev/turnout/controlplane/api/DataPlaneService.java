@@ -67,6 +67,7 @@ public final class DataPlaneService extends DataPlaneServiceGrpc.DataPlaneServic
             switch (message.getMessageCase()) {
                 case STATUS -> r.status(message.getStatus());
                 case CONFIG_ACK -> r.ack(message.getConfigAck());
+                case PAUSE_REPORT -> r.pauseReport(message.getPauseReport());
                 case HELLO -> refuse("Hello sent twice on one stream (expected Status or ConfigAck after the first)");
                 default -> r.seen(); // a message of a newer data plane: it is alive, at least
             }

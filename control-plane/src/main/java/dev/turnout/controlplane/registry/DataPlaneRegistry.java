@@ -6,6 +6,8 @@ import dev.turnout.v1.ControlMessage;
 import dev.turnout.v1.DataPlaneInfo;
 import dev.turnout.v1.DataPlaneStatus;
 import dev.turnout.v1.Hello;
+import dev.turnout.v1.PauseReport;
+import dev.turnout.v1.Phase;
 import dev.turnout.v1.RouteStatus;
 import io.grpc.Status;
 import java.time.Clock;
@@ -35,6 +37,7 @@ public final class DataPlaneRegistry {
     private final Object lock = new Object();
     private final Map<String, Entry> entries = new TreeMap<>();
     private ConfigSnapshot desired;
+    private volatile FleetListener listener = FleetListener.NONE;
 
     /**
      * @param clock   for connected-since and last-seen times
@@ -70,6 +73,11 @@ public final class DataPlaneRegistry {
                 stream.send(ControlMessage.newBuilder().setConfig(desired).build());
             }
         }
+        // Outside the lock (the listener takes its own, and calls back into send): the current Pause, if any.
+        ControlMessage then = listener.onConnect(id);
+        if (then != null) {
+            send(id, then);
+        }
         if (hello.getAppliedVersion() > desiredVersion) {
             log.warn("Data plane {} serves version {}, newer than the desired state's {}: was the control plane's"
                     + " data directory replaced? {}", id, hello.getAppliedVersion(), desiredVersion,
@@ -85,6 +93,58 @@ public final class DataPlaneRegistry {
                     hello.getSoftwareVersion().isEmpty() ? "unknown" : hello.getSoftwareVersion(), hello.getAppliedVersion());
         }
         return new Registration(id, stream);
+    }
+
+    /** Who hears pause reports, disconnects and connects (the pause coordinator). */
+    public void listener(FleetListener listener) {
+        this.listener = listener;
+    }
+
+    /** The ids of the data planes connected now. */
+    public List<String> connectedIds() {
+        synchronized (lock) {
+            List<String> ids = new ArrayList<>();
+            entries.forEach((id, e) -> {
+                if (e.stream != null) {
+                    ids.add(id);
+                }
+            });
+            return ids;
+        }
+    }
+
+    /** Sends {@code message} to one data plane; false if it is not connected. */
+    public boolean send(String id, ControlMessage message) {
+        synchronized (lock) {
+            Entry entry = entries.get(id);
+            return entry != null && entry.stream != null && entry.stream.send(message);
+        }
+    }
+
+    /** The version each connected data plane has applied (acknowledged). */
+    public java.util.Map<String, Long> appliedVersions() {
+        synchronized (lock) {
+            java.util.Map<String, Long> versions = new TreeMap<>();
+            entries.forEach((id, e) -> {
+                if (e.stream != null) {
+                    versions.put(id, e.appliedVersion);
+                }
+            });
+            return versions;
+        }
+    }
+
+    /** The version each connected data plane rejected last (0: none), and why. */
+    public java.util.Map<String, String> rejections(long version) {
+        synchronized (lock) {
+            java.util.Map<String, String> out = new TreeMap<>();
+            entries.forEach((id, e) -> {
+                if (e.stream != null && e.rejectedVersion == version) {
+                    out.put(id, e.rejection);
+                }
+            });
+            return out;
+        }
     }
 
     /**
@@ -180,6 +240,11 @@ public final class DataPlaneRegistry {
                 entry.connectedClients = status.getConnectedClients();
                 entry.routes = List.copyOf(status.getRoutesList());
                 entry.listeners = List.copyOf(status.getListenersList());
+                entry.phase = status.getPhase();
+                entry.inflight = status.getInflightCommands();
+                entry.held = status.getHeldCommands();
+                entry.lastPauseHeldMillis = status.getLastPauseHeldMillis();
+                entry.lastPauseEnd = status.getLastPauseEnd();
                 if (entry.appliedVersion >= entry.rejectedVersion) {
                     entry.clearRejection();
                 }
@@ -210,6 +275,25 @@ public final class DataPlaneRegistry {
             }
         }
 
+        /** Progress through a pause: kept for status, and passed to the coordinator. */
+        public void pauseReport(PauseReport report) {
+            synchronized (lock) {
+                Entry entry = current();
+                if (entry == null) {
+                    return;
+                }
+                entry.lastSeen = clock.millis();
+                entry.phase = report.getPhase();
+                entry.inflight = report.getInflightCommands();
+                entry.held = report.getHeldCommands();
+                if (report.getPhase() == Phase.SERVING && !report.getEnd().isEmpty()) {
+                    entry.lastPauseHeldMillis = report.getHeldMillis();
+                    entry.lastPauseEnd = report.getEnd();
+                }
+            }
+            listener.pauseReport(id, report);
+        }
+
         /** Any other message: the data plane is alive. */
         public void seen() {
             synchronized (lock) {
@@ -233,6 +317,7 @@ public final class DataPlaneRegistry {
             }
             if (was) {
                 log.info("Data plane {} disconnected", id);
+                listener.disconnected(id);
             }
         }
 
@@ -265,6 +350,11 @@ public final class DataPlaneRegistry {
         List<String> listeners = List.of();
         long connectedSince;
         long lastSeen;
+        Phase phase = Phase.SERVING;
+        long inflight;
+        long held;
+        long lastPauseHeldMillis;
+        String lastPauseEnd = "";
 
         Entry(String id) {
             this.id = id;
@@ -289,6 +379,11 @@ public final class DataPlaneRegistry {
                     .addAllListeners(listeners)
                     .setConnectedSinceMillis(connectedSince)
                     .setLastSeenMillis(lastSeen)
+                    .setPhase(phase)
+                    .setInflightCommands(inflight)
+                    .setHeldCommands(held)
+                    .setLastPauseHeldMillis(lastPauseHeldMillis)
+                    .setLastPauseEnd(lastPauseEnd)
                     .build();
         }
     }
