@@ -10,6 +10,9 @@ import dev.turnout.v1.GetConfigRequest;
 import dev.turnout.v1.GetStatusRequest;
 import dev.turnout.v1.ListDataPlanesRequest;
 import dev.turnout.v1.ListDataPlanesResponse;
+import dev.turnout.v1.ListHistoryRequest;
+import dev.turnout.v1.ListHistoryResponse;
+import dev.turnout.v1.OperationResult;
 import dev.turnout.v1.SetLogLevelRequest;
 import dev.turnout.v1.SetLogLevelResponse;
 import dev.turnout.v1.SetUpstreamRequest;
@@ -74,9 +77,23 @@ final class AdminClient implements AutoCloseable {
         return call(false, 0, s -> s.setLogLevel(request));
     }
 
+    /** Pause, resume, switch: the deadline is at least {@code bound} (the operation's own), so the control plane decides. */
+    OperationResult operation(Duration bound, Function<AdminServiceBlockingStub, OperationResult> rpc) {
+        Duration deadline = bound.compareTo(timeout) > 0 ? bound : timeout;
+        return call(true, 0, deadline, rpc);
+    }
+
+    ListHistoryResponse history(ListHistoryRequest request) {
+        return call(false, 0, s -> s.listHistory(request));
+    }
+
     private <T> T call(boolean change, long ifVersion, Function<AdminServiceBlockingStub, T> rpc) {
+        return call(change, ifVersion, timeout, rpc);
+    }
+
+    private <T> T call(boolean change, long ifVersion, Duration deadline, Function<AdminServiceBlockingStub, T> rpc) {
         try {
-            return rpc.apply(stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS));
+            return rpc.apply(stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS));
         } catch (StatusRuntimeException e) {
             throw ControlPlaneFailures.translate(e.getStatus(),
                     new ControlPlaneFailures.CallContext(address, tokenSent, timeout, change, ifVersion));

@@ -22,6 +22,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = {"Drives a Turnout control plane: shows the fleet of data planes, applies configuration, "
                 + "points routes at other upstreams. Tables for people by default; -o json for scripts.", ""},
         subcommands = {StatusCommand.class, DataPlanesCommand.class, ConfigCommand.class, UpstreamCommand.class,
+                PauseCommand.class, ResumeCommand.class, SwitchCommand.class, HistoryCommand.class,
                 LogLevelCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {"  TURNOUT_CONTROL_PLANE  HOST:PORT of the control plane, if no --control-plane",

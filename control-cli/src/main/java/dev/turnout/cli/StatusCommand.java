@@ -2,7 +2,9 @@ package dev.turnout.cli;
 
 import dev.turnout.v1.DataPlaneInfo;
 import dev.turnout.v1.FleetStatus;
+import dev.turnout.v1.Phase;
 import dev.turnout.v1.RouteStatus;
+import dev.turnout.v1.UpstreamReplication;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,20 +40,39 @@ final class StatusCommand implements Runnable {
             invocation.printJson(status);
             return;
         }
-        StringBuilder text = new StringBuilder("desired version " + status.getDesiredVersion() + "\n");
+        StringBuilder text = new StringBuilder("desired version " + status.getDesiredVersion()
+                + (status.getPhase() == Phase.PHASE_UNSPECIFIED ? "" : ", fleet " + status.getPhase())
+                + (status.getOperation().isEmpty() ? "" : " (" + status.getOperation() + ")") + "\n");
         if (status.getDataPlanesCount() == 0) {
             text.append("no data planes have registered; start one with"
                     + " bin/turnout-data-plane --control-plane HOST:PORT\n");
         } else {
-            Table table = new Table("DATA PLANE", "CONNECTED", "VERSION", "CLIENTS", "UPSTREAMS", "LISTENERS", "REJECTED");
+            Table table = new Table("DATA PLANE", "CONNECTED", "PHASE", "VERSION", "CLIENTS", "IN FLIGHT", "HELD",
+                    "LAST PAUSE", "UPSTREAMS", "LISTENERS", "REJECTED");
             for (DataPlaneInfo dp : status.getDataPlanesList()) {
-                table.row(dp.getId(), dp.getConnected() ? "yes" : "no", version(dp.getAppliedVersion()),
-                        Integer.toString(dp.getConnectedClients()), upstreams(dp), String.join(",", dp.getListenersList()),
-                        rejection(dp));
+                table.row(dp.getId(), dp.getConnected() ? "yes" : "no", phase(dp.getPhase()),
+                        version(dp.getAppliedVersion()), Integer.toString(dp.getConnectedClients()),
+                        Long.toString(dp.getInflightCommands()), Long.toString(dp.getHeldCommands()),
+                        dp.getLastPauseEnd().isEmpty() ? "-" : dp.getLastPauseHeldMillis() + " ms (" + dp.getLastPauseEnd() + ")",
+                        upstreams(dp), String.join(",", dp.getListenersList()), rejection(dp));
             }
             text.append(table.render());
         }
+        if (status.getUpstreamsCount() > 0) {
+            Table upstreams = new Table("ROUTE", "UPSTREAM", "ROLE", "OFFSET", "REPLICAS (address state offset lag)");
+            for (UpstreamReplication u : status.getUpstreamsList()) {
+                upstreams.row(u.getRoute(), u.getUpstream(), u.getRole(), Long.toString(u.getMasterReplOffset()),
+                        u.getReplicasList().stream().map(r -> r.getAddress() + " " + r.getState() + " " + r.getOffset()
+                                + " " + r.getLagBytes()).collect(Collectors.joining("; ")));
+            }
+            text.append(upstreams.render());
+        }
         invocation.print(text.toString());
+    }
+
+    /** "-" for a data plane too old to report it. */
+    static String phase(Phase phase) {
+        return phase == Phase.PHASE_UNSPECIFIED ? "-" : phase.name();
     }
 
     static String version(long version) {

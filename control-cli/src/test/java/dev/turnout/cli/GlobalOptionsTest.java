@@ -145,7 +145,7 @@ class GlobalOptionsTest {
         assertThat(typo.exitCode()).isEqualTo(2);
         assertThat(typo.err()).hasLineCount(1).startsWith("proxyctl: Unknown option").contains("--token-file");
         assertThat(command.exitCode()).isEqualTo(2);
-        assertThat(command.err()).isEqualTo("proxyctl: unknown command 'stats'; did you mean status or dataplanes or upstream?"
+        assertThat(command.err()).isEqualTo("proxyctl: unknown command 'stats'; did you mean status or dataplanes or history?"
                 + " (see 'proxyctl --help')\n");
         assertThat(nothing.exitCode()).isEqualTo(2);
         assertThat(nothing.err()).isEqualTo("proxyctl: missing a command: status, dataplanes, config, upstream,"

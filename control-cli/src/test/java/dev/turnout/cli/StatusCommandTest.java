@@ -47,9 +47,9 @@ class StatusCommandTest {
         assertThat(result.err()).isEmpty();
         assertThat(result.out()).isEqualTo("""
                 desired version 7
-                DATA PLANE  CONNECTED  VERSION  CLIENTS  UPSTREAMS                                   LISTENERS                  REJECTED
-                dp-east     yes        7        1200     default=10.0.1.1:6379,orders=10.0.1.2:6379  0.0.0.0:6380,0.0.0.0:6381  -
-                dp-west     no         6        0        default=10.0.1.1:6379                       0.0.0.0:6380               version 7: listeners[0].listen: address in use; (bind failed)
+                DATA PLANE  CONNECTED  PHASE  VERSION  CLIENTS  IN FLIGHT  HELD  LAST PAUSE  UPSTREAMS                                   LISTENERS                  REJECTED
+                dp-east     yes        -      7        1200     0          0     -           default=10.0.1.1:6379,orders=10.0.1.2:6379  0.0.0.0:6380,0.0.0.0:6381  -
+                dp-west     no         -      6        0        0          0     -           default=10.0.1.1:6379                       0.0.0.0:6380               version 7: listeners[0].listen: address in use; (bind failed)
                 """);
         assertThat(proxyctl.admin.onlyRequest(GetStatusRequest.class)).isEqualTo(GetStatusRequest.getDefaultInstance());
     }
@@ -76,13 +76,13 @@ class StatusCommandTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.err()).isEmpty();
         JsonNode json = result.json();
-        assertThat(fieldNames(json)).containsExactly("desiredVersion", "dataPlanes");
+        assertThat(fieldNames(json)).containsExactly("desiredVersion", "dataPlanes", "phase", "operation", "upstreams");
         assertThat(json.get("desiredVersion").isIntegralNumber()).isTrue();
         assertThat(json.get("desiredVersion").asLong()).isEqualTo(7);
         JsonNode east = json.get("dataPlanes").get(0);
         assertThat(fieldNames(east)).containsExactly("id", "connected", "address", "softwareVersion", "appliedVersion",
                 "rejectedVersion", "rejection", "connectedClients", "routes", "listeners", "connectedSinceMillis",
-                "lastSeenMillis");
+                "lastSeenMillis", "phase", "inflightCommands", "heldCommands", "lastPauseHeldMillis", "lastPauseEnd");
         assertThat(east.get("id").asText()).isEqualTo("dp-east");
         assertThat(east.get("connected").asBoolean()).isTrue();
         assertThat(east.get("rejectedVersion").asLong()).isZero();
