@@ -85,8 +85,13 @@ public final class RedisAdmin implements AutoCloseable {
             config.user(user).password(password.reveal());
         }
         RedisAdmin admin = new RedisAdmin(address, config.build(), millis, password != null);
-        synchronized (admin) {
-            admin.jedis();
+        try {
+            synchronized (admin) {
+                admin.call("PING", Jedis::ping); // without a password, the first command is where NOAUTH shows
+            }
+        } catch (RedisAdminException e) {
+            admin.close();
+            throw e;
         }
         return admin;
     }
@@ -129,6 +134,18 @@ public final class RedisAdmin implements AutoCloseable {
     public synchronized void promote() throws RedisAdminException {
         call("REPLICAOF NO ONE", Jedis::replicaofNoOne);
         log.info("{}: promoted to primary (REPLICAOF NO ONE)", address);
+    }
+
+    /**
+     * {@code REPLICAOF host port}: the server becomes a replica of {@code primary}, for an old primary after a
+     * switch, so that a later switch back can wait for replication. It runs even while the server is fenced,
+     * and the writes the fence held then fail with {@code -READONLY} instead of running here. The server needs
+     * {@code masterauth} (or {@code masteruser}) set for a primary with a password.
+     */
+    public synchronized void replicaOf(HostAndPort primary) throws RedisAdminException {
+        Objects.requireNonNull(primary, "primary");
+        call("REPLICAOF " + primary.host() + " " + primary.port(), jedis -> jedis.replicaof(primary.host(), primary.port()));
+        log.info("{}: now a replica of {} (REPLICAOF)", address, primary);
     }
 
     /**
@@ -220,34 +237,30 @@ public final class RedisAdmin implements AutoCloseable {
         }
     }
 
-    /** Connect or handshake failure. Jedis wraps a failed AUTH reply as a JedisConnectionException too. */
+    /** Connect or handshake failure. */
     private RedisAdminException connectFailure(JedisConnectionException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof JedisException jedisError && !(t instanceof JedisConnectionException)) {
-                return failure("AUTH", jedisError);
-            }
-        }
-        Throwable root = root(e);
-        String reason = root instanceof SocketTimeoutException
-                ? "no answer within " + timeoutMillis + " ms"
-                : message(root);
-        return new RedisAdminException(address + ": cannot connect: " + reason, e);
+        Throwable reason = reason(e);
+        String text = reason instanceof SocketTimeoutException ? "no answer within " + timeoutMillis + " ms"
+                : reason.getMessage() != null && reason.getMessage().startsWith("Unknown reply")
+                ? "it does not answer like a Redis server (" + message(reason) + ")"
+                : message(reason);
+        return new RedisAdminException(address + ": cannot connect: " + text, e);
     }
 
     private RedisAdminException failure(String what, JedisException e) {
         String reply = message(e);
+        if (reply.startsWith("NOPERM")) { // a JedisAccessControlException too, but the user did authenticate
+            return new RedisAdminException(address + ": " + what + " refused (" + reply + "): the route's upstream"
+                    + " user needs permission for it (ACL, e.g. +info +client +replicaof)", e);
+        }
         if (e instanceof JedisAccessControlException || reply.startsWith("WRONGPASS") || reply.startsWith("NOAUTH")
                 || (what.equals("AUTH") && reply.startsWith("ERR AUTH"))) {
             String hint = withPassword ? "check the route's upstream user and password"
                     : "the server wants a password: set the route's upstream user and password";
             return new RedisAdminException(address + ": authentication failed (" + reply + "): " + hint, e);
         }
-        if (reply.startsWith("NOPERM")) {
-            return new RedisAdminException(address + ": " + what + " refused (" + reply + "): the route's upstream"
-                    + " user needs permission for it (ACL, e.g. +info +client +replicaof)", e);
-        }
         if (e instanceof JedisConnectionException) {
-            Throwable root = root(e);
+            Throwable root = reason(e);
             if (root instanceof SocketTimeoutException) {
                 return new RedisAdminException(address + ": " + what + " failed: no answer within " + timeoutMillis
                         + " ms (is the server overloaded or the network slow?)", e);
@@ -258,12 +271,14 @@ public final class RedisAdmin implements AutoCloseable {
         return new RedisAdminException(address + ": " + what + " failed: " + reply, e);
     }
 
-    private static Throwable root(Throwable e) {
+    /** The most specific cause: Jedis puts a refused connection in a suppressed exception, not the cause. */
+    private static Throwable reason(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root;
+        Throwable[] suppressed = root.getSuppressed();
+        return suppressed.length > 0 ? reason(suppressed[suppressed.length - 1]) : root;
     }
 
     private static String message(Throwable e) {

@@ -54,6 +54,7 @@ public final class SwitchHistory {
     private final Path file;
     private final boolean posix;
     private final ArrayDeque<SwitchRecord> newest = new ArrayDeque<>(); // oldest first, at most KEPT
+    private boolean startNewLine; // the file ends without a newline: the next append writes one first
 
     private SwitchHistory(Path file) {
         this.file = file;
@@ -87,7 +88,7 @@ public final class SwitchHistory {
      * @throws IOException nothing was recorded (a partly written line is cut off again where possible)
      */
     public synchronized void append(SwitchRecord record) throws IOException {
-        byte[] line = (PRINTER.print(record) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = ((startNewLine ? "\n" : "") + PRINTER.print(record) + "\n").getBytes(StandardCharsets.UTF_8);
         boolean created = !Files.exists(file);
         FileAttribute<?>[] attributes = posix
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(StateFile.OWNER_ONLY)}
@@ -109,6 +110,7 @@ public final class SwitchHistory {
                 throw e;
             }
         }
+        startNewLine = false;
         if (created) {
             syncDirectory(file.toAbsolutePath().getParent());
         }
@@ -128,7 +130,11 @@ public final class SwitchHistory {
     /** Loads the newest records; skips lines that do not parse, and cuts off a torn last line. */
     private void read() throws IOException {
         if (posix) {
-            Files.setPosixFilePermissions(file, StateFile.OWNER_ONLY); // a copy restored by hand, say
+            try {
+                Files.setPosixFilePermissions(file, StateFile.OWNER_ONLY); // a copy restored by hand, say
+            } catch (IOException e) {
+                log.warn("{}: cannot make it owner-only ({})", file, e.toString());
+            }
         }
         long complete = 0; // bytes up to the end of the last whole line
         byte[] tail = null;
@@ -151,20 +157,18 @@ public final class SwitchHistory {
                 tail = line.toByteArray();
             }
         }
-        long size = Files.size(file);
         if (tail != null) {
-            log.warn("{}: the last line ({} bytes, no newline) is an append torn by a crash; cut off", file,
+            log.warn("{}: the last line ({} bytes, no newline) is an append torn by a crash; cutting it off", file,
                     tail.length);
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 channel.truncate(complete);
                 channel.force(true);
-            }
-        } else if (size > complete) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
-                channel.force(true);
+                return;
+            } catch (IOException e) {
+                log.warn("{}: cannot cut off the torn line ({}); the next record starts a new line", file, e.toString());
             }
         }
+        startNewLine = Files.size(file) > complete;
     }
 
     /** Keeps the record {@code line} holds; false (and a warning if {@code warn}) if it holds none. */
