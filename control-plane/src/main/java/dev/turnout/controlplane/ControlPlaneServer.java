@@ -3,8 +3,11 @@ package dev.turnout.controlplane;
 import dev.turnout.controlplane.api.AdminService;
 import dev.turnout.controlplane.api.BearerTokenCheck;
 import dev.turnout.controlplane.api.DataPlaneService;
+import dev.turnout.controlplane.operation.FleetPause;
+import dev.turnout.controlplane.operation.Switchover;
 import dev.turnout.controlplane.registry.DataPlaneRegistry;
 import dev.turnout.controlplane.state.DesiredStateStore;
+import dev.turnout.controlplane.state.SwitchHistory;
 import dev.turnout.dataplane.agent.ConfigSnapshots;
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.Secret;
@@ -25,16 +28,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.turnout.controlplane.operation.FleetPause;
-import dev.turnout.controlplane.operation.Switchover;
-import dev.turnout.controlplane.state.SwitchHistory;
 
 /**
  * The control plane's gRPC server: DataPlaneService and AdminService, each behind its own bearer token,
  * and the standard health service (no token), SERVING once started.
  *
  * <p>As in grpc-java's RouteGuideServer, it takes a {@link ServerBuilder} so that tests pass an in-process
- * one. The desired state must be loaded before: the store is the caller's, opened and closed by it.
+ * one. The desired state and the switch history must be loaded before: they are the caller's, opened and
+ * closed by it. Pauses and switches ({@link FleetPause}, {@link Switchover}) run on the server's own threads:
+ * one timer for their bounds, and a cached pool for the waiting on Redis and on data planes.
  */
 public final class ControlPlaneServer {
 
@@ -44,24 +46,22 @@ public final class ControlPlaneServer {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final DataPlaneRegistry registry;
+    private final FleetPause fleet;
+    private final AdminService admin;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("turnout-operation-timer"));
+    private final ExecutorService operations = Executors.newCachedThreadPool(daemon("turnout-operation"));
 
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("turnout-cp-timer"));
-    private final ExecutorService blocking = Executors.newCachedThreadPool(daemon("turnout-cp-redis"));
-
-    /**
-     * @param history the switch history, opened by the caller from the data directory
-     */
     public ControlPlaneServer(ServerBuilder<?> builder, DesiredStateStore store, SwitchHistory history,
                               Secret adminToken, Secret dataPlaneToken, Clock clock) {
         ProxyConfig state = store.current();
         this.registry = new DataPlaneRegistry(clock, state.version() == 0 ? null : ConfigSnapshots.toProto(state));
-        FleetPause fleet = new FleetPause(registry, scheduler);
-        Switchover switchover = new Switchover(store, registry, fleet, history, clock);
+        this.fleet = new FleetPause(registry, timer, operations);
+        Switchover switchover = new Switchover(store, registry, fleet, history, operations, clock);
+        this.admin = new AdminService(store, registry, fleet, switchover, history, timer, operations);
         this.server = builder
                 .addService(ServerInterceptors.intercept(new DataPlaneService(registry),
                         new BearerTokenCheck(dataPlaneToken, "data-plane")))
-                .addService(ServerInterceptors.intercept(new AdminService(store, registry, fleet, switchover, history, scheduler, blocking),
-                        new BearerTokenCheck(adminToken, "admin")))
+                .addService(ServerInterceptors.intercept(admin, new BearerTokenCheck(adminToken, "admin")))
                 .addService(health.getHealthService())
                 .build();
     }
@@ -87,18 +87,25 @@ public final class ControlPlaneServer {
     }
 
     /**
-     * Health turns NOT_SERVING, data-plane streams are closed with UNAVAILABLE (data planes keep serving and
-     * reconnect), calls in flight get {@value #GRACE_SECONDS} s to finish.
+     * Health turns NOT_SERVING, status watches end, a paused fleet is resumed (nobody could resume it once this
+     * control plane is gone), data-plane streams are closed with UNAVAILABLE (data planes keep serving and
+     * reconnect), calls in flight get {@value #GRACE_SECONDS} s to finish, and a switch still running is
+     * interrupted (it rolls back).
      */
     public void stop() throws InterruptedException {
         health.enterTerminalState();
+        admin.close();
+        fleet.close();
         registry.closeAll(Status.UNAVAILABLE.withDescription("the control plane is shutting down"));
         server.shutdown();
-        scheduler.shutdownNow();
-        blocking.shutdownNow();
-        if (!server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) {
-            server.shutdownNow();
-            server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS);
+        try {
+            if (!server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS);
+            }
+        } finally {
+            operations.shutdownNow();
+            timer.shutdownNow();
         }
     }
 

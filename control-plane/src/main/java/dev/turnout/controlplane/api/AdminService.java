@@ -1,12 +1,13 @@
 package dev.turnout.controlplane.api;
 
 import dev.turnout.controlplane.operation.FleetPause;
+import dev.turnout.controlplane.operation.PauseSettings;
 import dev.turnout.controlplane.operation.Switchover;
 import dev.turnout.controlplane.registry.DataPlaneRegistry;
-import dev.turnout.controlplane.state.SwitchHistory;
 import dev.turnout.controlplane.state.DesiredStateStore;
 import dev.turnout.controlplane.state.InvalidChangeException;
 import dev.turnout.controlplane.state.StaleVersionException;
+import dev.turnout.controlplane.state.SwitchHistory;
 import dev.turnout.dataplane.agent.ConfigSnapshots;
 import dev.turnout.dataplane.config.ConfigDocumentWriter;
 import dev.turnout.dataplane.config.ProxyConfig;
@@ -18,157 +19,150 @@ import dev.turnout.v1.ControlMessage;
 import dev.turnout.v1.FleetStatus;
 import dev.turnout.v1.GetConfigRequest;
 import dev.turnout.v1.GetStatusRequest;
+import dev.turnout.v1.ListDataPlanesRequest;
+import dev.turnout.v1.ListDataPlanesResponse;
 import dev.turnout.v1.ListHistoryRequest;
 import dev.turnout.v1.ListHistoryResponse;
 import dev.turnout.v1.OperationResult;
 import dev.turnout.v1.PauseRequest;
 import dev.turnout.v1.ResumeRequest;
-import dev.turnout.v1.SwitchRequest;
-import dev.turnout.v1.ListDataPlanesRequest;
-import dev.turnout.v1.ListDataPlanesResponse;
 import dev.turnout.v1.SetLogLevel;
 import dev.turnout.v1.SetLogLevelRequest;
 import dev.turnout.v1.SetLogLevelResponse;
 import dev.turnout.v1.SetUpstreamRequest;
+import dev.turnout.v1.SwitchRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code AdminService}: what proxyctl calls. Changes go to the {@link DesiredStateStore} and, once persisted,
- * to every connected data plane through the {@link DataPlaneRegistry}.
+ * to every connected data plane through the {@link DataPlaneRegistry}; pause and resume go to the
+ * {@link FleetPause}, switches to the {@link Switchover}.
  *
  * <p>Errors: INVALID_ARGUMENT with the path and what was expected; FAILED_PRECONDITION for a stale
- * {@code if_version}; INTERNAL if the state cannot be written (nothing changed then). Responses never carry a
- * password: GetConfig masks them as {@value ConfigDocumentWriter#MASK}, and status holds none.
+ * {@code if_version}; INTERNAL if the state cannot be written (nothing changed then). How a pause, resume or
+ * switch went is not an error: it is the {@code OperationResult}'s outcome. Responses never carry a password:
+ * GetConfig masks them as {@value ConfigDocumentWriter#MASK}, and status holds none.
+ *
+ * <p>No call blocks a gRPC thread on an operation or on Redis: they answer when a future completes.
  */
-public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase {
+public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminService.class);
-
-    /** How often WatchStatus looks for a change. */
-    static final long WATCH_INTERVAL_MILLIS = 200;
 
     private final DesiredStateStore store;
     private final DataPlaneRegistry registry;
     private final FleetPause fleet;
     private final Switchover switchover;
     private final SwitchHistory history;
-    private final ScheduledExecutorService scheduler;
-    private final ExecutorService blocking;
+    private final FleetStatuses statuses;
+    private final StatusWatches watches;
 
     /**
-     * @param scheduler for WatchStatus ticks
-     * @param blocking  for the bounded blocking calls of status (INFO replication of each upstream)
+     * @param scheduler for WatchStatus's looks
+     * @param probes    for status's INFO replication calls (blocking, each bounded)
      */
     public AdminService(DesiredStateStore store, DataPlaneRegistry registry, FleetPause fleet, Switchover switchover,
-                        SwitchHistory history, ScheduledExecutorService scheduler, ExecutorService blocking) {
+                        SwitchHistory history, ScheduledExecutorService scheduler, Executor probes) {
         this.store = store;
         this.registry = registry;
         this.fleet = fleet;
         this.switchover = switchover;
         this.history = history;
-        this.scheduler = scheduler;
-        this.blocking = blocking;
+        this.statuses = new FleetStatuses(store, registry, fleet, probes);
+        this.watches = new StatusWatches(statuses, scheduler);
     }
 
     @Override
     public void getStatus(GetStatusRequest request, StreamObserver<FleetStatus> response) {
-        response.onNext(status().addAllUpstreams(UpstreamReplications.of(store.current(), blocking)).build());
-        response.onCompleted();
-    }
-
-    private FleetStatus.Builder status() {
-        dev.turnout.v1.Phase phase = fleet.phase();
-        java.util.List<dev.turnout.v1.DataPlaneInfo> planes = new java.util.ArrayList<>(registry.list());
-        if (phase == dev.turnout.v1.Phase.SWITCHING) {
-            planes.replaceAll(p -> p.getConnected() && p.getPhase() == dev.turnout.v1.Phase.PAUSED
-                    ? p.toBuilder().setPhase(dev.turnout.v1.Phase.SWITCHING).build() : p);
-        }
-        return FleetStatus.newBuilder()
-                .setDesiredVersion(store.current().version())
-                .addAllDataPlanes(planes)
-                .setPhase(phase)
-                .setOperation(fleet.holder());
+        answer(response, statuses.status());
     }
 
     @Override
     public void watchStatus(GetStatusRequest request, StreamObserver<FleetStatus> response) {
-        ServerCallStreamObserver<FleetStatus> out = (ServerCallStreamObserver<FleetStatus>) response;
-        AtomicReference<FleetStatus> last = new AtomicReference<>();
-        AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
-        Runnable tick = () -> {
-            if (out.isCancelled()) {
-                ScheduledFuture<?> t = task.get();
-                if (t != null) {
-                    t.cancel(false);
-                }
-                return;
-            }
-            FleetStatus now = status().build();
-            if (!now.equals(last.get())) {
-                last.set(now);
-                synchronized (out) {
-                    out.onNext(now);
-                }
-            }
-        };
-        out.setOnCancelHandler(() -> {
-            ScheduledFuture<?> t = task.get();
-            if (t != null) {
-                t.cancel(false);
-            }
-        });
-        task.set(scheduler.scheduleWithFixedDelay(tick, 0, WATCH_INTERVAL_MILLIS, TimeUnit.MILLISECONDS));
+        watches.watch((ServerCallStreamObserver<FleetStatus>) response);
     }
 
     @Override
     public void pause(PauseRequest request, StreamObserver<OperationResult> response) {
+        PauseSettings settings;
+        try {
+            settings = PauseSettings.ofMillis(request.getTimeoutMillis(), request.getHoldLimitMillis(),
+                    request.getLeaseMillis());
+        } catch (IllegalArgumentException e) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
         log.info("Pause requested by {}", BearerTokenCheck.callerAddress());
-        response.onNext(fleet.pause(orDefault(request.getTimeoutMillis(), FleetPause.DEFAULT_TIMEOUT),
-                orDefault(request.getHoldLimitMillis(), FleetPause.DEFAULT_HOLD_LIMIT),
-                orDefault(request.getLeaseMillis(), FleetPause.DEFAULT_LEASE), "pause"));
-        response.onCompleted();
+        answer(response, fleet.pause(settings));
     }
 
     @Override
     public void resume(ResumeRequest request, StreamObserver<OperationResult> response) {
         log.info("Resume requested by {}", BearerTokenCheck.callerAddress());
-        response.onNext(fleet.resume());
-        response.onCompleted();
+        answer(response, fleet.resume());
     }
 
     @Override
     public void switch_(SwitchRequest request, StreamObserver<OperationResult> response) {
-        log.info("Switch of route '{}' to {} requested by {}", request.getRoute().isEmpty() ? "default" : request.getRoute(),
-                request.getTo(), BearerTokenCheck.callerAddress());
-        response.onNext(switchover.run(request));
-        response.onCompleted();
+        CompletableFuture<OperationResult> result;
+        try {
+            result = switchover.start(request);
+        } catch (IllegalArgumentException e) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        log.info("Switch of route '{}' to {} requested by {}", request.getRoute().isEmpty()
+                ? DesiredStateStore.DEFAULT_ROUTE : request.getRoute(), request.getTo(), BearerTokenCheck.callerAddress());
+        answer(response, result);
     }
 
     @Override
     public void listHistory(ListHistoryRequest request, StreamObserver<ListHistoryResponse> response) {
+        if (request.getLimit() < 0) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("limit: " + request.getLimit()
+                    + " (expected: >= 0, 0 for 20)").asRuntimeException());
+            return;
+        }
         response.onNext(ListHistoryResponse.newBuilder().addAllSwitches(history.newestFirst(request.getLimit())).build());
         response.onCompleted();
     }
 
-    private static Duration orDefault(long millis, Duration fallback) {
-        return millis > 0 ? Duration.ofMillis(millis) : fallback;
+    /** Ends the WatchStatus streams: the control plane is stopping. */
+    @Override
+    public void close() {
+        watches.closeAll();
+    }
+
+    /** Answers a unary call when {@code result} completes; the caller may have gone by then. */
+    private static <T> void answer(StreamObserver<T> response, CompletableFuture<T> result) {
+        result.whenComplete((value, error) -> {
+            try {
+                if (error != null) {
+                    log.error("A call failed unexpectedly", error);
+                    response.onError(Status.INTERNAL.withDescription(String.valueOf(error.getMessage()))
+                            .asRuntimeException());
+                } else {
+                    response.onNext(value);
+                    response.onCompleted();
+                }
+            } catch (RuntimeException e) {
+                log.debug("Could not answer a call (cancelled by the caller?): {}", e.toString());
+            }
+        });
     }
 
     @Override
     public void listDataPlanes(ListDataPlanesRequest request, StreamObserver<ListDataPlanesResponse> response) {
-        response.onNext(ListDataPlanesResponse.newBuilder().addAllDataPlanes(registry.list()).build());
+        response.onNext(ListDataPlanesResponse.newBuilder().addAllDataPlanes(statuses.dataPlanes()).build());
         response.onCompleted();
     }
 

@@ -11,33 +11,44 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Each route's upstream as {@code INFO replication} shows it now, asked in parallel, each bounded. */
+/**
+ * Each route's upstream as {@code INFO replication} shows it now: role, offset, replicas and their lag. The
+ * routes are asked in parallel, each with the route's credentials and a {@value #TIMEOUT_MILLIS} ms timeout
+ * (connect, then each command); one that does not answer is "unreachable: why".
+ */
 final class UpstreamReplications {
 
-    static final Duration TIMEOUT = Duration.ofMillis(500);
+    static final long TIMEOUT_MILLIS = 500;
+    /** A connect and two commands, each bounded by the timeout: what an answer may take at most. */
+    static final long BOUND_MILLIS = 3 * TIMEOUT_MILLIS;
 
     private UpstreamReplications() {
     }
 
-    static List<UpstreamReplication> of(ProxyConfig state, ExecutorService executor) {
+    /** Never fails: an upstream that cannot be asked is listed with its reason. */
+    static CompletableFuture<List<UpstreamReplication>> ask(ProxyConfig state, Executor executor) {
         List<CompletableFuture<UpstreamReplication>> asks = new ArrayList<>();
         for (RouteConfig route : state.routes().values()) {
-            asks.add(CompletableFuture.supplyAsync(() -> ask(route), executor)
-                    .completeOnTimeout(unreachable(route, "no answer within " + (2 * TIMEOUT.toMillis()) + " ms"),
-                            2 * TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            CompletableFuture<UpstreamReplication> ask;
+            try {
+                ask = CompletableFuture.supplyAsync(() -> ask(route), executor);
+            } catch (RejectedExecutionException e) {
+                ask = CompletableFuture.completedFuture(unreachable(route, "the control plane is stopping"));
+            }
+            asks.add(ask.completeOnTimeout(unreachable(route, "no answer within " + BOUND_MILLIS + " ms"),
+                    BOUND_MILLIS, TimeUnit.MILLISECONDS));
         }
-        List<UpstreamReplication> out = new ArrayList<>();
-        for (CompletableFuture<UpstreamReplication> ask : asks) {
-            out.add(ask.join());
-        }
-        return out;
+        return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+                .thenApply(done -> asks.stream().map(CompletableFuture::join).toList());
     }
 
     private static UpstreamReplication ask(RouteConfig route) {
-        try (RedisAdmin admin = RedisAdmin.connect(route.upstream(), route.user(), route.password(), TIMEOUT)) {
+        try (RedisAdmin admin = RedisAdmin.connect(route.upstream(), route.user(), route.password(),
+                Duration.ofMillis(TIMEOUT_MILLIS))) {
             ReplicationInfo info = admin.replication();
             UpstreamReplication.Builder b = UpstreamReplication.newBuilder().setRoute(route.name())
                     .setUpstream(route.upstream().toString()).setRole(info.role())
@@ -47,8 +58,8 @@ final class UpstreamReplications {
                         .setOffset(r.offset()).setLagBytes(r.lagBytes()));
             }
             return b.build();
-        } catch (RedisAdminException e) {
-            return unreachable(route, e.getMessage());
+        } catch (RedisAdminException | RuntimeException e) {
+            return unreachable(route, e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }
 

@@ -3,340 +3,443 @@ package dev.turnout.controlplane.operation;
 import dev.turnout.controlplane.registry.DataPlaneRegistry;
 import dev.turnout.controlplane.registry.FleetListener;
 import dev.turnout.v1.ControlMessage;
-import dev.turnout.v1.DataPlanePause;
 import dev.turnout.v1.OperationResult;
 import dev.turnout.v1.Outcome;
-import dev.turnout.v1.Pause;
 import dev.turnout.v1.PauseReport;
 import dev.turnout.v1.Phase;
 import dev.turnout.v1.Resume;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pause and resume for the whole fleet (PAUSE_SWITCH.md 1-5). A pause sends {@link Pause} to every connected data
- * plane and succeeds only once each reports PAUSED; past its timeout, or if one disconnects, everything is
- * resumed and the pause fails, naming what was busy. While the fleet is paused the Pause is re-sent every third
- * of the lease, so data planes keep their lease as long as this control plane lives; a data plane that connects
- * meanwhile is paused too. Pause and resume are idempotent, and a resume cancels a pause still draining.
+ * Pause and resume for the whole fleet (PAUSE_SWITCH.md 1-5), and the one-operation-at-a-time rule that pauses
+ * and switches share.
  *
- * <p>State is guarded by this object's lock; callers wait for outcomes outside it, always bounded.
+ * <p>A pause puts a {@code Pause} in force in the {@link DataPlaneRegistry} (sent to every connected data
+ * plane, and to each one that connects while it is in force) and is DONE once every data plane it waits for
+ * reports PAUSED. Past its timeout (TIMED_OUT, naming the busy connections), when a data plane disconnects
+ * while draining (FAILED), or when a resume cancels it (CANCELLED), everything is resumed: nothing stays
+ * half-paused. While the fleet is paused the Pause is sent again every third of the lease, so that data planes
+ * keep their lease as long as this control plane lives. Pause and resume are idempotent; a second pause while
+ * one drains joins it.
+ *
+ * <p>Nothing here blocks: callers get futures, completed on the {@code callbacks} executor, never under the
+ * lock; every wait is bounded by a task on the {@code scheduler}. One lock guards all state; it is taken before
+ * the registry's, and listeners are called outside the registry's, so the two never deadlock.
  */
-public final class FleetPause implements FleetListener {
+public final class FleetPause implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FleetPause.class);
 
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_HOLD_LIMIT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
-    static final int MAX_HELD_COMMANDS = 100_000;
-    private static final Duration RESUME_REPORT_WAIT = Duration.ofSeconds(2);
-
-    private enum State { SERVING, DRAINING, PAUSED }
+    /** How long a resume waits for every data plane to report SERVING. */
+    static final Duration RESUME_CONFIRMATION = Duration.ofSeconds(2);
+    /** How long a resume that arrives during a switch waits for the switch to roll back or complete. */
+    static final Duration SWITCH_END_WAIT = Duration.ofSeconds(30);
 
     private final DataPlaneRegistry registry;
     private final ScheduledExecutorService scheduler;
+    private final Executor callbacks;
+    private final Object lock = new Object();
+    private Operation operation;
+    private final List<ResumeConfirmation> confirmations = new ArrayList<>();
 
-    private State state = State.SERVING;
-    private String operationId = "";
-    private String holder = "";
-    private ControlMessage pauseMessage;
-    private long startedNanos;
-    private long pausedNanos;
-    private final Set<String> draining = new LinkedHashSet<>();
-    private final Map<String, PauseReport> reports = new TreeMap<>();
-    private final Map<String, PauseReport> resumed = new TreeMap<>();
-    private CompletableFuture<OperationResult> drain;
-    private ScheduledFuture<?> renewal;
-    private ScheduledFuture<?> timeout;
-
-    public FleetPause(DataPlaneRegistry registry, ScheduledExecutorService scheduler) {
+    /**
+     * @param scheduler for timeouts and lease renewals (quick tasks only)
+     * @param callbacks completes the futures this class returns, so that nothing a caller chains runs under
+     *                  this class's lock or on a stream's thread
+     */
+    public FleetPause(DataPlaneRegistry registry, ScheduledExecutorService scheduler, Executor callbacks) {
         this.registry = registry;
         this.scheduler = scheduler;
-        registry.listener(this);
+        this.callbacks = callbacks;
+        registry.addListener(new Listener());
     }
 
     /**
-     * Pauses the fleet and waits (bounded) for the outcome.
-     *
-     * @param holder who pauses ("pause", or the switch), for status and for refusing a second operation
+     * Pauses every connected data plane. DONE once all have drained, with what each drained and holds; DONE at
+     * once if paused already; the outcome of the drain in progress if one is; PRECONDITION_FAILED while a switch
+     * runs. TIMED_OUT, FAILED or CANCELLED after resuming everything.
      */
-    public OperationResult pause(Duration drainTimeout, Duration holdLimit, Duration lease, String holder) {
-        CompletableFuture<OperationResult> outcome;
-        synchronized (this) {
-            if (state != State.SERVING && !this.holder.equals(holder)) {
-                return OperationResults.of(Outcome.PRECONDITION_FAILED, "the fleet is held by another operation ("
-                        + this.holder + "); wait for it, or resume");
+    public CompletableFuture<OperationResult> pause(PauseSettings settings) {
+        synchronized (lock) {
+            Operation op = operation;
+            if (op != null) {
+                if (op.kind == Operation.Kind.SWITCH) {
+                    return CompletableFuture.completedFuture(OperationResults.of(Outcome.PRECONDITION_FAILED,
+                            "another operation is in progress: " + op.describe() + "; wait for it to end"));
+                }
+                Drain drain = op.drain;
+                if (drain.draining) {
+                    log.info("Pause requested while pause {} drains: joining it", op.id);
+                    return drain.outcome;
+                }
+                return CompletableFuture.completedFuture(drain.result().setOutcome(Outcome.DONE)
+                        .setMessage("already paused (" + op.id + ", for " + drain.millisSinceStart() + " ms)").build());
             }
-            if (state == State.PAUSED) {
-                return paused("already paused");
-            }
-            if (state == State.SERVING) {
-                start(drainTimeout, holdLimit, lease, holder);
-            }
-            outcome = drain;
-        }
-        try {
-            return outcome.get(drainTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            resume();
-            return OperationResults.of(Outcome.FAILED, "interrupted while waiting for the data planes to drain; resumed");
-        } catch (ExecutionException | TimeoutException e) {
-            resume();
-            return OperationResults.of(Outcome.FAILED, "the pause did not finish (" + e + "); resumed");
+            op = new Operation(Operation.newId("pause"), Operation.Kind.PAUSE, "pause");
+            operation = op;
+            return startDrain(op, settings).outcome;
         }
     }
 
-    private void start(Duration drainTimeout, Duration holdLimit, Duration lease, String holder) {
-        operationId = UUID.randomUUID().toString();
-        this.holder = holder;
-        startedNanos = System.nanoTime();
-        reports.clear();
-        resumed.clear();
-        drain = new CompletableFuture<>();
-        pauseMessage = ControlMessage.newBuilder().setPause(Pause.newBuilder()
-                .setOperationId(operationId)
-                .setLeaseMillis(lease.toMillis())
-                .setHoldLimitMillis(holdLimit.toMillis())
-                .setMaxHeldCommands(MAX_HELD_COMMANDS)).build();
-        draining.clear();
-        draining.addAll(registry.connectedIds());
-        state = State.DRAINING;
-        log.info("Pausing the fleet ({}, operation {}): {} data plane(s) to drain, timeout {} ms", holder, operationId,
-                draining.size(), drainTimeout.toMillis());
-        for (String id : List.copyOf(draining)) {
-            if (!registry.send(id, pauseMessage)) {
-                draining.remove(id);
+    /**
+     * Resumes every connected data plane, and waits (at most {@link #RESUME_CONFIRMATION}) for each to confirm,
+     * with how long it held traffic. Always DONE. A pause still draining is cancelled; a switch is asked
+     * to cancel (it rolls back, unless it is past the point of no return), and the resume waits for it to end.
+     */
+    public CompletableFuture<OperationResult> resume() {
+        synchronized (lock) {
+            Operation op = operation;
+            if (op == null) {
+                String id = Operation.newId("resume");
+                List<String> sent = registry.resume(Resume.newBuilder().setOperationId(id).build());
+                return confirm(id, sent, "not paused; " + (sent.isEmpty() ? "no data plane is connected"
+                        : "sent a resume to " + sent.size() + " data plane(s) anyway"));
             }
+            if (op.kind == Operation.Kind.PAUSE) {
+                Drain drain = op.drain;
+                long millis = drain.millisSinceStart();
+                if (drain.draining) {
+                    List<String> sent = fail(drain, Outcome.CANCELLED, "cancelled by a resume after " + millis
+                            + " ms, before every data plane had drained; everything resumed");
+                    return confirm(op.id, sent, "cancelled the pause (" + op.id + ") while it drained; resumed "
+                            + sent.size() + " data plane(s)");
+                }
+                List<String> sent = resumeFleet(drain);
+                end(op, "resumed");
+                return confirm(op.id, sent, "resumed " + sent.size() + " data plane(s), paused for " + millis + " ms");
+            }
+            return resumeDuringSwitch(op);
         }
-        long every = Math.max(100, lease.toMillis() / 3);
-        renewal = scheduler.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
-        timeout = scheduler.schedule(this::drainTimedOut, drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        checkDrained();
     }
 
-    private synchronized void renew() {
-        if (state != State.SERVING) {
-            registry.broadcast(pauseMessage);
+    /** Where the fleet stands now. */
+    public FleetState state() {
+        synchronized (lock) {
+            Operation op = operation;
+            return op == null ? FleetState.SERVING : new FleetState(op.phase, op.description);
         }
     }
 
-    private synchronized void drainTimedOut() {
-        if (state != State.DRAINING) {
-            return;
-        }
-        List<String> busy = new ArrayList<>();
-        for (String id : draining) {
-            PauseReport r = reports.get(id);
-            if (r == null || r.getPhase() != Phase.PAUSED) {
-                if (r == null || r.getBusyList().isEmpty()) {
-                    busy.add(id + ": no report");
+    /**
+     * The control plane stops: a fleet it paused is resumed now rather than when the data planes' leases
+     * expire, since nobody could resume it meanwhile.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            Operation op = operation;
+            if (op != null && op.drain != null && !op.drain.resumed) {
+                log.warn("Stopping while {} holds the fleet; resuming it", op.describe());
+                if (op.drain.draining) {
+                    fail(op.drain, Outcome.FAILED, "the control plane is stopping; everything resumed");
                 } else {
-                    r.getBusyList().forEach(b -> busy.add(id + ": " + b));
+                    resumeFleet(op.drain);
                 }
             }
-        }
-        long ms = elapsedMillis();
-        OperationResult result = withDataPlanes(OperationResult.newBuilder()
-                .setOutcome(Outcome.TIMED_OUT)
-                .setMessage("data planes did not drain within " + ms + " ms; resumed everything. Still busy: "
-                        + String.join("; ", busy)))
-                .build();
-        log.warn("Pause {} timed out after {} ms; resuming. Busy: {}", operationId, ms, busy);
-        finishDrain(result);
-        resumeLocked();
-    }
-
-    /** Resumes the fleet (cancelling a pause still draining) and waits, bounded, for each data plane to say so. */
-    public OperationResult resume() {
-        Set<String> expect;
-        synchronized (this) {
-            if (state == State.SERVING) {
-                return OperationResults.of(Outcome.DONE, "not paused; nothing to resume");
+            for (ResumeConfirmation c : confirmations) {
+                cancel(c.timeout);
             }
-            if (state == State.DRAINING) {
-                finishDrain(withDataPlanes(OperationResult.newBuilder()
-                        .setOutcome(Outcome.CANCELLED)
-                        .setMessage("cancelled by a resume after " + elapsedMillis() + " ms; everything resumed"))
-                        .build());
-            }
-            expect = resumeLocked();
-        }
-        long deadline = System.nanoTime() + RESUME_REPORT_WAIT.toNanos();
-        synchronized (this) {
-            while (!resumed.keySet().containsAll(expect) && System.nanoTime() - deadline < 0) {
-                try {
-                    wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            OperationResult.Builder result = OperationResult.newBuilder().setOutcome(Outcome.DONE)
-                    .setMessage("resumed " + expect.size() + " data plane(s)");
-            for (String id : expect) {
-                PauseReport r = resumed.get(id);
-                result.addDataPlanes(DataPlanePause.newBuilder().setId(id).setPhase(Phase.SERVING)
-                        .setHeldMillis(r == null ? 0 : r.getHeldMillis()));
-                if (r == null) {
-                    result.addWarnings(id + " did not confirm the resume within " + RESUME_REPORT_WAIT.toMillis()
-                            + " ms (its lease resumes it in any case)");
-                }
-            }
-            return result.build();
+            confirmations.clear();
         }
     }
 
-    private Set<String> resumeLocked() {
-        ControlMessage message = ControlMessage.newBuilder()
-                .setResume(Resume.newBuilder().setOperationId(operationId)).build();
-        Set<String> sent = new LinkedHashSet<>();
-        for (String id : registry.connectedIds()) {
-            if (registry.send(id, message)) {
-                sent.add(id);
+    // ------------------------------------------------------------------ for Switchover
+
+    /** Takes the fleet for a switch; only one operation runs at a time. */
+    Operation beginSwitch(String id, String description) throws OperationInProgressException {
+        synchronized (lock) {
+            if (operation != null) {
+                throw new OperationInProgressException(operation.describe());
+            }
+            operation = new Operation(id, Operation.Kind.SWITCH, description);
+            log.info("Switch {} begins: {}", id, description);
+            return operation;
+        }
+    }
+
+    /** Pauses the fleet for the switch {@code op}; as {@link #pause(PauseSettings)}, but never joins another. */
+    CompletableFuture<OperationResult> pause(Operation op, PauseSettings settings) {
+        synchronized (lock) {
+            requireCurrent(op);
+            if (op.cancelled) {
+                return CompletableFuture.completedFuture(OperationResults.of(Outcome.CANCELLED,
+                        "cancelled by a resume before the pause"));
+            }
+            return startDrain(op, settings).outcome;
+        }
+    }
+
+    /**
+     * Passes the point of no return: from now on a resume waits for the switch instead of cancelling it.
+     *
+     * @return false if a resume cancelled the switch already (it must roll back)
+     */
+    boolean commit(Operation op) {
+        synchronized (lock) {
+            requireCurrent(op);
+            if (op.cancelled) {
+                return false;
+            }
+            op.committed = true;
+            return true;
+        }
+    }
+
+    boolean isCancelled(Operation op) {
+        synchronized (lock) {
+            return op.cancelled;
+        }
+    }
+
+    /** Resumes the fleet the switch {@code op} paused, waiting (bounded) for each data plane to confirm. */
+    CompletableFuture<OperationResult> resume(Operation op, String message) {
+        synchronized (lock) {
+            Drain drain = op.drain;
+            if (operation != op || drain == null || drain.resumed) {
+                return CompletableFuture.completedFuture(OperationResults.of(Outcome.DONE, message));
+            }
+            List<String> sent = resumeFleet(drain);
+            op.phase = Phase.SERVING;
+            return confirm(op.id, sent, message);
+        }
+    }
+
+    /** The switch {@code op} is over: the fleet is free (and resumed, if the switch left it paused). */
+    void end(Operation op, String summary) {
+        synchronized (lock) {
+            if (operation == op && op.drain != null && !op.drain.resumed) {
+                log.warn("Operation {} ended with the fleet paused; resuming", op.id);
+                resumeFleet(op.drain);
+            }
+            if (operation == op) {
+                operation = null;
+            }
+            complete(op.ended, summary);
+        }
+    }
+
+    // ------------------------------------------------------------------ internals, under the lock
+
+    private CompletableFuture<OperationResult> resumeDuringSwitch(Operation op) {
+        boolean cancelling = !op.committed;
+        if (cancelling && !op.cancelled) {
+            op.cancelled = true;
+            log.info("Resume requested during switch {}: cancelling it", op.id);
+            if (op.drain != null && op.drain.draining) {
+                fail(op.drain, Outcome.CANCELLED, "cancelled by a resume after " + op.drain.millisSinceStart()
+                        + " ms, before every data plane had drained; everything resumed");
+            }
+        } else if (!cancelling) {
+            log.info("Resume requested during switch {}, past the point of no return: waiting for it to end", op.id);
+        }
+        String prefix = (cancelling ? "cancelled the switch " : "the switch was past the point of no return and ran to its end: ")
+                + op.description + " (" + op.id + "): ";
+        return op.ended.copy()
+                .completeOnTimeout("still running after " + SWITCH_END_WAIT.toSeconds() + " s",
+                        SWITCH_END_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .thenComposeAsync(summary -> resume().thenApply(r -> r.toBuilder()
+                        .setMessage(prefix + summary + "; " + r.getMessage()).build()), callbacks);
+    }
+
+    private Drain startDrain(Operation op, PauseSettings settings) {
+        Drain drain = new Drain(op, settings);
+        op.drain = drain;
+        op.phase = Phase.DRAINING;
+        List<String> sent = registry.pause(drain.message);
+        drain.awaited.addAll(sent);
+        log.info("Pausing the fleet ({}, {}): {} data plane(s) to drain within {} ms, lease {} ms", op.description,
+                op.id, sent.size(), settings.timeout().toMillis(), settings.lease().toMillis());
+        long every = Math.max(1, settings.renewEvery().toMillis());
+        drain.renewal = scheduler.scheduleAtFixedRate(() -> renew(drain), every, every, TimeUnit.MILLISECONDS);
+        if (sent.isEmpty()) {
+            drained(drain, "no data plane is connected: nothing was drained, and data planes that connect while"
+                    + " paused are paused at once");
+        } else {
+            drain.timeout = scheduler.schedule(() -> timedOut(drain), settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return drain;
+    }
+
+    private void drained(Drain drain, String warning) {
+        Operation op = drain.operation;
+        drain.draining = false;
+        drain.pausedNanos = System.nanoTime();
+        cancel(drain.timeout);
+        op.phase = op.kind == Operation.Kind.SWITCH ? Phase.SWITCHING : Phase.PAUSED;
+        long millis = drain.millisSinceStart();
+        OperationResult.Builder result = drain.result().setOutcome(Outcome.DONE).setMessage("paused "
+                + drain.awaited.size() + " data plane(s) in " + millis + " ms: " + drain.drainedCommands()
+                + " command(s) drained, " + drain.heldCommands() + " held");
+        if (warning != null) {
+            result.addWarnings(warning);
+        }
+        log.info("Fleet paused ({}, {}) in {} ms: {} data plane(s), {} command(s) drained", op.description, op.id,
+                millis, drain.awaited.size(), drain.drainedCommands());
+        complete(drain.outcome, result.build());
+    }
+
+    private void timedOut(Drain drain) {
+        synchronized (lock) {
+            if (drain.operation.drain != drain || !drain.draining) {
+                return;
+            }
+            List<String> late = drain.notPaused();
+            String busy = drain.busy();
+            log.warn("Pause {} timed out after {} ms; resuming everything. Still busy: {}", drain.operation.id,
+                    drain.millisSinceStart(), busy);
+            fail(drain, Outcome.TIMED_OUT, "timed out after " + drain.millisSinceStart() + " ms: " + late.size()
+                    + " of " + drain.awaited.size() + " data plane(s) had not drained (" + busy
+                    + "); everything resumed");
+        }
+    }
+
+    private void renew(Drain drain) {
+        synchronized (lock) {
+            if (!drain.resumed) {
+                registry.pause(drain.message);
             }
         }
-        cancel(renewal);
-        cancel(timeout);
-        state = State.SERVING;
-        holder = "";
-        log.info("Resumed the fleet (operation {}) after {} ms", operationId, elapsedMillis());
+    }
+
+    /**
+     * Ends a drain that did not succeed: resumes everything, completes its outcome; a pause operation ends with
+     * it, a switch learns from the outcome and ends itself.
+     *
+     * @return the data planes the resume was sent to
+     */
+    private List<String> fail(Drain drain, Outcome outcome, String message) {
+        drain.draining = false;
+        OperationResult result = drain.result().setOutcome(outcome).setMessage(message).build();
+        List<String> sent = resumeFleet(drain);
+        Operation op = drain.operation;
+        op.phase = Phase.SERVING;
+        if (op.kind == Operation.Kind.PAUSE) {
+            end(op, message);
+        }
+        complete(drain.outcome, result);
         return sent;
     }
 
-    /** Whether the fleet is still paused by {@code holder} (a resume has not cancelled it). */
-    public synchronized boolean pausedBy(String holder) {
-        return state == State.PAUSED && this.holder.equals(holder);
-    }
-
-    /** SERVING, DRAINING, PAUSED, or SWITCHING when a switch holds the fleet paused. */
-    public synchronized Phase phase() {
-        return switch (state) {
-            case SERVING -> Phase.SERVING;
-            case DRAINING -> Phase.DRAINING;
-            case PAUSED -> holder.startsWith("switch") ? Phase.SWITCHING : Phase.PAUSED;
-        };
-    }
-
-    public synchronized String holder() {
-        return holder;
-    }
-
-    /** Each data plane's part so far, as results report it. */
-    public synchronized List<DataPlanePause> dataPlanes() {
-        return withDataPlanes(OperationResult.newBuilder()).getDataPlanesList();
-    }
-
-    // ---------------------------------------------------------------- FleetListener
-
-    @Override
-    public synchronized void pauseReport(String dataPlane, PauseReport report) {
-        if (report.getPhase() == Phase.SERVING) {
-            resumed.put(dataPlane, report);
-            notifyAll();
-            return;
+    private List<String> resumeFleet(Drain drain) {
+        if (drain.resumed) {
+            return List.of();
         }
-        if (!report.getOperationId().equals(operationId)) {
-            return;
-        }
-        reports.put(dataPlane, report);
-        checkDrained();
+        drain.resumed = true;
+        cancel(drain.timeout);
+        cancel(drain.renewal);
+        List<String> sent = registry.resume(Resume.newBuilder().setOperationId(drain.operation.id).build());
+        log.info("Resumed the fleet ({}, {}) after {} ms: sent to {} data plane(s)", drain.operation.description,
+                drain.operation.id, drain.millisSinceStart(), sent.size());
+        return sent;
     }
 
-    @Override
-    public synchronized void disconnected(String dataPlane) {
-        if (state == State.DRAINING && draining.contains(dataPlane)) {
-            finishDrain(withDataPlanes(OperationResult.newBuilder()
-                    .setOutcome(Outcome.FAILED)
-                    .setMessage("data plane " + dataPlane + " disconnected while draining; resumed everything"))
-                    .build());
-            resumeLocked();
+    private CompletableFuture<OperationResult> confirm(String operationId, List<String> sent, String message) {
+        ResumeConfirmation confirmation = new ResumeConfirmation(operationId, sent, message);
+        if (confirmation.isComplete()) {
+            return CompletableFuture.completedFuture(confirmation.build(0));
         }
-    }
-
-    @Override
-    public synchronized ControlMessage onConnect(String dataPlane) {
-        return state == State.SERVING ? null : pauseMessage;
-    }
-
-    // ---------------------------------------------------------------- internals
-
-    private void checkDrained() {
-        if (state != State.DRAINING) {
-            return;
-        }
-        for (String id : draining) {
-            PauseReport r = reports.get(id);
-            if (r == null || r.getPhase() != Phase.PAUSED) {
-                return;
-            }
-        }
-        state = State.PAUSED;
-        pausedNanos = System.nanoTime();
-        cancel(timeout);
-        OperationResult.Builder result = withDataPlanes(OperationResult.newBuilder()
-                .setOutcome(Outcome.DONE)
-                .setMessage("paused " + draining.size() + " data plane(s) in " + elapsedMillis() + " ms"));
-        if (draining.isEmpty()) {
-            result.addWarnings("no data plane is connected: nothing was drained");
-        }
-        log.info("Fleet paused (operation {}) in {} ms", operationId, elapsedMillis());
-        finishDrain(result.build());
-    }
-
-    private OperationResult paused(String why) {
-        return withDataPlanes(OperationResult.newBuilder().setOutcome(Outcome.DONE).setMessage(why)).build();
-    }
-
-    private OperationResult.Builder withDataPlanes(OperationResult.Builder result) {
-        for (String id : draining) {
-            PauseReport r = reports.get(id);
-            DataPlanePause.Builder d = DataPlanePause.newBuilder().setId(id);
-            if (r != null) {
-                d.setPhase(r.getPhase()).setDrainedCommands(r.getDrainedCommands()).setHeldCommands(r.getHeldCommands())
-                        .setDrainMillis(r.getElapsedMillis());
-                if (r.getPhase() != Phase.PAUSED) {
-                    d.addAllBusy(r.getBusyList());
+        confirmations.add(confirmation);
+        long wait = RESUME_CONFIRMATION.toMillis();
+        confirmation.timeout = scheduler.schedule(() -> {
+            synchronized (lock) {
+                if (confirmations.remove(confirmation)) {
+                    complete(confirmation.result, confirmation.build(wait));
                 }
             }
-            result.addDataPlanes(d);
+        }, wait, TimeUnit.MILLISECONDS);
+        return confirmation.result;
+    }
+
+    private void requireCurrent(Operation op) {
+        if (operation != op) {
+            throw new IllegalStateException(op.id + " is not the operation in progress");
         }
-        return result;
     }
 
-    private void finishDrain(OperationResult result) {
-        if (drain != null && !drain.isDone()) {
-            drain.complete(result);
+    /** Completes {@code future} on the callbacks executor: whatever a caller chained never runs under the lock. */
+    private <T> void complete(CompletableFuture<T> future, T value) {
+        try {
+            callbacks.execute(() -> future.complete(value));
+        } catch (RejectedExecutionException e) {
+            future.complete(value); // shutting down
         }
     }
 
-    private long elapsedMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
     }
 
-    /** Nanos since the fleet reached PAUSED (for the switch's timings). */
-    synchronized long pausedAtNanos() {
-        return pausedNanos;
-    }
+    /** What the data planes say, as it concerns pauses and resumes. */
+    private final class Listener implements FleetListener {
 
-    private static void cancel(ScheduledFuture<?> f) {
-        if (f != null) {
-            f.cancel(false);
+        @Override
+        public void connected(String id) {
+            synchronized (lock) {
+                Drain drain = operation == null ? null : operation.drain;
+                if (drain != null && drain.draining && !drain.resumed && drain.awaited.add(id)) {
+                    log.info("Data plane {} connected while pause {} drains: waiting for it too", id, drain.operation.id);
+                }
+            }
+        }
+
+        @Override
+        public void pauseReported(String id, PauseReport report) {
+            synchronized (lock) {
+                for (Iterator<ResumeConfirmation> it = confirmations.iterator(); it.hasNext(); ) {
+                    ResumeConfirmation c = it.next();
+                    if (c.report(id, report)) {
+                        it.remove();
+                        cancel(c.timeout);
+                        complete(c.result, c.build(RESUME_CONFIRMATION.toMillis()));
+                    }
+                }
+                Drain drain = operation == null ? null : operation.drain;
+                if (drain == null || drain.resumed || !report.getOperationId().equals(drain.operation.id)) {
+                    return;
+                }
+                drain.reports.put(id, report);
+                if (report.getPhase() == Phase.SERVING) {
+                    // Its lease expired, or it restarted: it serves traffic while the fleet is paused.
+                    log.warn("Data plane {} left pause {} on its own ({}); pausing it again", id, drain.operation.id,
+                            report.getEnd().isEmpty() ? "no reason given" : report.getEnd());
+                    registry.send(id, ControlMessage.newBuilder().setPause(drain.message).build());
+                } else if (drain.draining && drain.allPaused()) {
+                    drained(drain, null);
+                }
+            }
+        }
+
+        @Override
+        public void disconnected(String id) {
+            synchronized (lock) {
+                for (Iterator<ResumeConfirmation> it = confirmations.iterator(); it.hasNext(); ) {
+                    ResumeConfirmation c = it.next();
+                    if (c.dropped(id)) {
+                        it.remove();
+                        cancel(c.timeout);
+                        complete(c.result, c.build(RESUME_CONFIRMATION.toMillis()));
+                    }
+                }
+                Drain drain = operation == null ? null : operation.drain;
+                if (drain != null && drain.draining && drain.awaited.contains(id) && !drain.isPaused(id)) {
+                    log.warn("Data plane {} disconnected while pause {} drains; resuming everything", id,
+                            drain.operation.id);
+                    fail(drain, Outcome.FAILED, "data plane " + id + " disconnected while draining; everything resumed");
+                }
+            }
         }
     }
 }

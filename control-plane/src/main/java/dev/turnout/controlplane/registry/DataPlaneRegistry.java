@@ -6,8 +6,10 @@ import dev.turnout.v1.ControlMessage;
 import dev.turnout.v1.DataPlaneInfo;
 import dev.turnout.v1.DataPlaneStatus;
 import dev.turnout.v1.Hello;
+import dev.turnout.v1.Pause;
 import dev.turnout.v1.PauseReport;
 import dev.turnout.v1.Phase;
+import dev.turnout.v1.Resume;
 import dev.turnout.v1.RouteStatus;
 import io.grpc.Status;
 import java.time.Clock;
@@ -15,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>One lock guards everything. Sends happen under it, so that a data plane that says Hello while a new
  * desired state is published gets both snapshots in version order, never an older one last; a
  * {@link ControlStream#send} only queues, so the lock is held briefly. Closing a replaced stream happens
- * outside the lock.
+ * outside the lock, and so do the calls to {@link FleetListener}s.
+ *
+ * <p>While a {@link #pause pause is in force}, a data plane that says Hello is sent it at once, after its
+ * snapshot (under the same lock, so a pause and a Hello racing each other still end with the data plane
+ * paused), and no data plane serves traffic while the fleet is paused.
  */
 public final class DataPlaneRegistry {
 
@@ -36,8 +44,9 @@ public final class DataPlaneRegistry {
     private final Clock clock;
     private final Object lock = new Object();
     private final Map<String, Entry> entries = new TreeMap<>();
+    private final List<FleetListener> listeners = new CopyOnWriteArrayList<>();
     private ConfigSnapshot desired;
-    private volatile FleetListener listener = FleetListener.NONE;
+    private ControlMessage pauseInForce;
 
     /**
      * @param clock   for connected-since and last-seen times
@@ -68,15 +77,16 @@ public final class DataPlaneRegistry {
             entry.appliedVersion = hello.getAppliedVersion();
             entry.connectedSince = now;
             entry.lastSeen = now;
+            entry.phase = Phase.PHASE_UNSPECIFIED; // until it reports
             desiredVersion = desired == null ? 0 : desired.getVersion();
             if (desired != null && desired.getVersion() != hello.getAppliedVersion()) {
                 stream.send(ControlMessage.newBuilder().setConfig(desired).build());
             }
-        }
-        // Outside the lock (the listener takes its own, and calls back into send): the current Pause, if any.
-        ControlMessage then = listener.onConnect(id);
-        if (then != null) {
-            send(id, then);
+            if (pauseInForce != null) {
+                stream.send(pauseInForce);
+                log.info("Data plane {} connected while the fleet is paused: sent it the pause ({})", id,
+                        pauseInForce.getPause().getOperationId());
+            }
         }
         if (hello.getAppliedVersion() > desiredVersion) {
             log.warn("Data plane {} serves version {}, newer than the desired state's {}: was the control plane's"
@@ -92,12 +102,44 @@ public final class DataPlaneRegistry {
             log.info("Data plane {} connected from {} (software {}, applied version {})", id, address,
                     hello.getSoftwareVersion().isEmpty() ? "unknown" : hello.getSoftwareVersion(), hello.getAppliedVersion());
         }
+        tellListeners(l -> l.connected(id));
         return new Registration(id, stream);
     }
 
-    /** Who hears pause reports, disconnects and connects (the pause coordinator). */
-    public void listener(FleetListener listener) {
-        this.listener = listener;
+    /** Hears every data plane's stream from now on. */
+    public void addListener(FleetListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(FleetListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Puts {@code pause} in force: sends it to every connected data plane now, and to each data plane that says
+     * Hello until {@link #resume}. Sending the same pause again renews the data planes' lease.
+     *
+     * @return the ids of the data planes it was sent to
+     */
+    public List<String> pause(Pause pause) {
+        ControlMessage message = ControlMessage.newBuilder().setPause(pause).build();
+        synchronized (lock) {
+            pauseInForce = message;
+            return sendToConnectedIds(message);
+        }
+    }
+
+    /**
+     * Ends the pause in force, if any, and sends {@code resume} to every connected data plane.
+     *
+     * @return the ids of the data planes it was sent to
+     */
+    public List<String> resume(Resume resume) {
+        ControlMessage message = ControlMessage.newBuilder().setResume(resume).build();
+        synchronized (lock) {
+            pauseInForce = null;
+            return sendToConnectedIds(message);
+        }
     }
 
     /** The ids of the data planes connected now. */
@@ -118,32 +160,6 @@ public final class DataPlaneRegistry {
         synchronized (lock) {
             Entry entry = entries.get(id);
             return entry != null && entry.stream != null && entry.stream.send(message);
-        }
-    }
-
-    /** The version each connected data plane has applied (acknowledged). */
-    public java.util.Map<String, Long> appliedVersions() {
-        synchronized (lock) {
-            java.util.Map<String, Long> versions = new TreeMap<>();
-            entries.forEach((id, e) -> {
-                if (e.stream != null) {
-                    versions.put(id, e.appliedVersion);
-                }
-            });
-            return versions;
-        }
-    }
-
-    /** The version each connected data plane rejected last (0: none), and why. */
-    public java.util.Map<String, String> rejections(long version) {
-        synchronized (lock) {
-            java.util.Map<String, String> out = new TreeMap<>();
-            entries.forEach((id, e) -> {
-                if (e.stream != null && e.rejectedVersion == version) {
-                    out.put(id, e.rejection);
-                }
-            });
-            return out;
         }
     }
 
@@ -198,6 +214,27 @@ public final class DataPlaneRegistry {
         }
         for (ControlStream stream : open) {
             stream.close(status);
+        }
+    }
+
+    private List<String> sendToConnectedIds(ControlMessage message) {
+        List<String> sent = new ArrayList<>();
+        for (Entry entry : entries.values()) {
+            if (entry.stream != null && entry.stream.send(message)) {
+                sent.add(entry.id);
+            }
+        }
+        return sent;
+    }
+
+    /** Outside the lock. A listener that throws does not keep the others from hearing. */
+    private void tellListeners(Consumer<FleetListener> call) {
+        for (FleetListener listener : listeners) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                log.error("A fleet listener failed", e);
+            }
         }
     }
 
@@ -273,9 +310,10 @@ public final class DataPlaneRegistry {
             } else {
                 log.warn("Data plane {} rejected version {}: {}", id, ack.getVersion(), oneLine(ack.getError()));
             }
+            tellListeners(l -> l.configAcked(id, ack));
         }
 
-        /** Progress through a pause: kept for status, and passed to the coordinator. */
+        /** Progress through a pause or a resume: kept for status, and passed on to the listeners. */
         public void pauseReport(PauseReport report) {
             synchronized (lock) {
                 Entry entry = current();
@@ -291,7 +329,7 @@ public final class DataPlaneRegistry {
                     entry.lastPauseEnd = report.getEnd();
                 }
             }
-            listener.pauseReport(id, report);
+            tellListeners(l -> l.pauseReported(id, report));
         }
 
         /** Any other message: the data plane is alive. */
@@ -317,7 +355,7 @@ public final class DataPlaneRegistry {
             }
             if (was) {
                 log.info("Data plane {} disconnected", id);
-                listener.disconnected(id);
+                tellListeners(l -> l.disconnected(id));
             }
         }
 
@@ -350,7 +388,7 @@ public final class DataPlaneRegistry {
         List<String> listeners = List.of();
         long connectedSince;
         long lastSeen;
-        Phase phase = Phase.SERVING;
+        Phase phase = Phase.PHASE_UNSPECIFIED;
         long inflight;
         long held;
         long lastPauseHeldMillis;
