@@ -1,5 +1,6 @@
 package dev.turnout.cli;
 
+import dev.turnout.cli.ControlPlaneFailures.CallKind;
 import dev.turnout.v1.AdminServiceGrpc;
 import dev.turnout.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import dev.turnout.v1.ApplyConfigRequest;
@@ -13,21 +14,27 @@ import dev.turnout.v1.ListDataPlanesResponse;
 import dev.turnout.v1.ListHistoryRequest;
 import dev.turnout.v1.ListHistoryResponse;
 import dev.turnout.v1.OperationResult;
+import dev.turnout.v1.PauseRequest;
+import dev.turnout.v1.ResumeRequest;
 import dev.turnout.v1.SetLogLevelRequest;
 import dev.turnout.v1.SetLogLevelResponse;
 import dev.turnout.v1.SetUpstreamRequest;
+import dev.turnout.v1.SwitchRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The AdminService as proxyctl uses it: one channel, the token as {@code authorization: Bearer} metadata on
- * every call, the {@code --timeout} as every call's deadline, and failures turned into {@link CliFailure}s.
+ * every call, the {@code --timeout} as every call's deadline (pause and switch get one longer than their own
+ * bounds; the status watch none), and failures turned into {@link CliFailure}s.
  */
 final class AdminClient implements AutoCloseable {
 
@@ -54,50 +61,84 @@ final class AdminClient implements AutoCloseable {
     }
 
     FleetStatus status() {
-        return call(false, 0, s -> s.getStatus(GetStatusRequest.getDefaultInstance()));
+        return call(CallKind.READ, 0, s -> s.getStatus(GetStatusRequest.getDefaultInstance()));
+    }
+
+    /**
+     * Hands each status the WatchStatus stream sends to {@code each}, until the control plane ends the stream
+     * (or the process is stopped). The stream has no deadline: it is meant to run until Ctrl-C.
+     */
+    void watchStatus(Consumer<FleetStatus> each) {
+        try {
+            Iterator<FleetStatus> statuses = stub.watchStatus(GetStatusRequest.getDefaultInstance());
+            while (statuses.hasNext()) {
+                each.accept(statuses.next());
+            }
+        } catch (StatusRuntimeException e) {
+            throw failure(e, CallKind.READ, timeout, 0);
+        }
     }
 
     ListDataPlanesResponse dataPlanes() {
-        return call(false, 0, s -> s.listDataPlanes(ListDataPlanesRequest.getDefaultInstance()));
+        return call(CallKind.READ, 0, s -> s.listDataPlanes(ListDataPlanesRequest.getDefaultInstance()));
     }
 
     ConfigDocument config() {
-        return call(false, 0, s -> s.getConfig(GetConfigRequest.getDefaultInstance()));
+        return call(CallKind.READ, 0, s -> s.getConfig(GetConfigRequest.getDefaultInstance()));
     }
 
     ApplyConfigResponse apply(ApplyConfigRequest request) {
-        return call(true, request.getIfVersion(), s -> s.applyConfig(request));
+        return call(CallKind.CHANGE, request.getIfVersion(), s -> s.applyConfig(request));
     }
 
     ApplyConfigResponse setUpstream(SetUpstreamRequest request) {
-        return call(true, request.getIfVersion(), s -> s.setUpstream(request));
+        return call(CallKind.CHANGE, request.getIfVersion(), s -> s.setUpstream(request));
     }
 
     SetLogLevelResponse setLogLevel(SetLogLevelRequest request) {
-        return call(false, 0, s -> s.setLogLevel(request));
+        return call(CallKind.READ, 0, s -> s.setLogLevel(request));
     }
 
-    /** Pause, resume, switch: the deadline is at least {@code bound} (the operation's own), so the control plane decides. */
-    OperationResult operation(Duration bound, Function<AdminServiceBlockingStub, OperationResult> rpc) {
-        Duration deadline = bound.compareTo(timeout) > 0 ? bound : timeout;
-        return call(true, 0, deadline, rpc);
+    /**
+     * A pause with {@code deadline} rather than --timeout: the deadline must outlast the pause's own bound, so that
+     * the control plane, not the deadline, decides the outcome (and rolls back).
+     */
+    OperationResult pause(PauseRequest request, Duration deadline) {
+        return operation(deadline, s -> s.pause(request));
+    }
+
+    OperationResult resume(ResumeRequest request) {
+        return operation(timeout, s -> s.resume(request));
+    }
+
+    /** A switch with {@code deadline}, which must outlast its pause and replication bounds (see {@link #pause}). */
+    OperationResult switchover(SwitchRequest request, Duration deadline) {
+        return operation(deadline, s -> s.switch_(request));
     }
 
     ListHistoryResponse history(ListHistoryRequest request) {
-        return call(false, 0, s -> s.listHistory(request));
+        return call(CallKind.READ, 0, s -> s.listHistory(request));
     }
 
-    private <T> T call(boolean change, long ifVersion, Function<AdminServiceBlockingStub, T> rpc) {
-        return call(change, ifVersion, timeout, rpc);
-    }
-
-    private <T> T call(boolean change, long ifVersion, Duration deadline, Function<AdminServiceBlockingStub, T> rpc) {
+    private OperationResult operation(Duration deadline, Function<AdminServiceBlockingStub, OperationResult> rpc) {
         try {
             return rpc.apply(stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS));
         } catch (StatusRuntimeException e) {
-            throw ControlPlaneFailures.translate(e.getStatus(),
-                    new ControlPlaneFailures.CallContext(address, tokenSent, timeout, change, ifVersion));
+            throw failure(e, CallKind.OPERATION, deadline, 0);
         }
+    }
+
+    private <T> T call(CallKind kind, long ifVersion, Function<AdminServiceBlockingStub, T> rpc) {
+        try {
+            return rpc.apply(stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (StatusRuntimeException e) {
+            throw failure(e, kind, timeout, ifVersion);
+        }
+    }
+
+    private CliFailure failure(StatusRuntimeException e, CallKind kind, Duration deadline, long ifVersion) {
+        return ControlPlaneFailures.translate(e.getStatus(),
+                new ControlPlaneFailures.CallContext(address, tokenSent, deadline, kind, ifVersion));
     }
 
     @Override

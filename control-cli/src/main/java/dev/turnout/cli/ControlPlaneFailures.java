@@ -19,14 +19,24 @@ final class ControlPlaneFailures {
     private ControlPlaneFailures() {
     }
 
+    /** What a call does, which decides what a missed deadline means. */
+    enum CallKind {
+        /** Reads: a timeout changed nothing; retry. */
+        READ,
+        /** Changes the desired state: it may have been made anyway. */
+        CHANGE,
+        /** Pause, resume, switch: the control plane may still be running it. */
+        OPERATION
+    }
+
     /**
      * @param address    where the call went
      * @param tokenSent  whether an authorization header was sent
      * @param timeout    the deadline the call had
-     * @param change     whether the call changes the desired state (a timeout then leaves the outcome unknown)
+     * @param kind       what the call does (a timeout of a change or operation leaves the outcome unknown)
      * @param ifVersion  the --if-version given, 0 for none
      */
-    record CallContext(HostPort address, boolean tokenSent, Duration timeout, boolean change, long ifVersion) {
+    record CallContext(HostPort address, boolean tokenSent, Duration timeout, CallKind kind, long ifVersion) {
     }
 
     static CliFailure translate(Status status, CallContext call) {
@@ -67,9 +77,13 @@ final class ControlPlaneFailures {
                     "cannot reach " + at + " (no connection within " + within + "); " + REACH_HINT);
         }
         return new CliFailure(ExitCode.TIMED_OUT, at + " did not answer within " + within + " (DEADLINE_EXCEEDED); "
-                + (call.change()
-                        ? "if it made the change anyway, 'proxyctl config get' shows the new version; check before retrying"
-                        : "retry, or allow longer with --timeout"));
+                + switch (call.kind()) {
+                    case READ -> "retry, or allow longer with --timeout";
+                    case CHANGE -> "if it made the change anyway, 'proxyctl config get' shows the new version;"
+                            + " check before retrying";
+                    case OPERATION -> "the operation may still be completing on the control plane;"
+                            + " check 'proxyctl status' and 'proxyctl history' before retrying";
+                });
     }
 
     /** Why the dial failed, in a few words: "connection refused", "unknown host cp.example". */

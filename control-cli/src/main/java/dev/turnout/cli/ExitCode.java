@@ -1,5 +1,6 @@
 package dev.turnout.cli;
 
+import dev.turnout.v1.Outcome;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -7,18 +8,18 @@ import java.util.Map;
 public enum ExitCode {
     /** The operation was done. */
     OK(0, "done"),
-    /** The control plane refused or failed the operation and changed nothing (e.g. invalid configuration). */
+    /** The operation failed, or a resume cancelled a pause, and it was rolled back; or the control plane refused it. */
     FAILED(1, "the operation failed and was rolled back (e.g. an invalid configuration, a pause cancelled by a resume)"),
     /** proxyctl was called wrong: unknown option, bad value, unreadable file; nothing was sent. */
     USAGE(2, "usage error: a bad option or argument, an unreadable or malformed file; nothing was sent"),
     /** The control plane could not be reached, or it refused the token. */
-    UNREACHABLE(3, "the control plane is unreachable, or refused the token"),
-    /** No answer within --timeout. */
-    TIMED_OUT(4, "timed out (and rolled back): a pause that did not drain in time; without an answer, a change may still"
-            + " be applied: check with 'proxyctl status' or 'proxyctl config get'"),
-    /** The operation's precondition was not met, e.g. a stale --if-version. */
-    PRECONDITION(5, "precondition not met (target unreachable or of the wrong role, replica lagging, a stale --if-version);"
-            + " nothing changed, or it was rolled back");
+    UNREACHABLE(3, "control plane unreachable or unauthorised (no connection, a missing or refused token)"),
+    /** A bound was reached (pause drain, replica catch-up) and rolled back; or no answer within the call's deadline. */
+    TIMED_OUT(4, "timed out (and rolled back), e.g. a pause that did not drain in time; if the control plane did not"
+            + " answer in time, the operation may still complete: check 'proxyctl status' or 'proxyctl config get'"),
+    /** A precondition was not met: the switch target, a lagging replica, a stale --if-version. */
+    PRECONDITION(5, "precondition not met (target unreachable, replica lagging, a stale --if-version); nothing changed,"
+            + " or it was rolled back");
 
     private final int code;
     private final String meaning;
@@ -36,6 +37,20 @@ public enum ExitCode {
     /** One line for the help text. */
     public String meaning() {
         return meaning;
+    }
+
+    /**
+     * The exit code for the outcome of a pause, resume or switch: DONE 0; FAILED and CANCELLED 1 (rolled back);
+     * TIMED_OUT 4; PRECONDITION_FAILED 5. An outcome this proxyctl does not know (a newer control plane, or none
+     * set) is a failure.
+     */
+    static ExitCode of(Outcome outcome) {
+        return switch (outcome) {
+            case DONE -> OK;
+            case TIMED_OUT -> TIMED_OUT;
+            case PRECONDITION_FAILED -> PRECONDITION;
+            case FAILED, CANCELLED, OUTCOME_UNSPECIFIED, UNRECOGNIZED -> FAILED;
+        };
     }
 
     /** Code to meaning, in order, the shape picocli's exit-code list takes. */

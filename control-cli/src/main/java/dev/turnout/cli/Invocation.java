@@ -110,6 +110,11 @@ final class Invocation {
         print(ProtoJson.print(response));
     }
 
+    /** Prints a response as one line of JSON, for a stream of responses (status --watch). */
+    void printJsonLine(MessageOrBuilder response) {
+        print(ProtoJson.printLine(response));
+    }
+
     /** Prints the one line of an error on standard error, secrets masked. */
     void printError(String message) {
         err.println("proxyctl: " + secrets.redact(message));

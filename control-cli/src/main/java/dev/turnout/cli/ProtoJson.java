@@ -34,7 +34,18 @@ final class ProtoJson {
             .withObjectIndenter(new DefaultIndenter("  ", "\n"))
             .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
+    private static final ObjectWriter LINE_WRITER = new ObjectMapper().writer();
+
     private ProtoJson() {
+    }
+
+    /** The same object on one line, no blanks: for streams of objects, one per line (JSON Lines). */
+    static String printLine(MessageOrBuilder message) {
+        try {
+            return LINE_WRITER.writeValueAsString(toJson(message));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Pretty-printed, two spaces of indent, no trailing newline. */

@@ -1,7 +1,6 @@
 package dev.turnout.cli;
 
 import dev.turnout.v1.ResumeRequest;
-import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -9,10 +8,11 @@ import picocli.CommandLine.Mixin;
 @Command(name = "resume", sortOptions = false,
         description = {"Resumes traffic on every data plane.", "",
                 "Held commands go upstream, to whatever upstream the configuration names now. Resuming a fleet "
-                        + "that is not paused does nothing; a resume while a pause is still draining cancels that "
-                        + "pause (which then exits 1).", ""},
-        footerHeading = "%nWith -o json:%n",
-        footer = "  the same shape as 'proxyctl pause'; dataPlanes[].heldMillis is how long each held traffic")
+                        + "that is not paused changes nothing; a resume while a pause is still draining cancels that "
+                        + "pause (which then exits 1). Each data plane's HELD MS is how long it held traffic.", ""},
+        footerHeading = "%nWith -o json (whatever the outcome):%n",
+        footer = {OperationOutput.RESULT_1, OperationOutput.RESULT_2, OperationOutput.RESULT_3,
+                OperationOutput.PAUSE_1, OperationOutput.PAUSE_2})
 final class ResumeCommand implements Runnable {
 
     @Mixin
@@ -27,8 +27,7 @@ final class ResumeCommand implements Runnable {
     @Override
     public void run() {
         try (AdminClient client = invocation.connect()) {
-            OperationOutput.print(invocation, client.operation(Duration.ofSeconds(10),
-                    s -> s.resume(ResumeRequest.getDefaultInstance())));
+            OperationOutput.print(invocation, client.resume(ResumeRequest.getDefaultInstance()));
         }
     }
 }

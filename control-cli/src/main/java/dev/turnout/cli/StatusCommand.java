@@ -3,23 +3,39 @@ package dev.turnout.cli;
 import dev.turnout.v1.DataPlaneInfo;
 import dev.turnout.v1.FleetStatus;
 import dev.turnout.v1.Phase;
+import dev.turnout.v1.ReplicaOffset;
 import dev.turnout.v1.RouteStatus;
 import dev.turnout.v1.UpstreamReplication;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code proxyctl status}: the fleet at a glance. */
+/** {@code proxyctl status}: the fleet at a glance, once or (with {@code --watch}) on every change. */
 @Command(name = "status", sortOptions = false,
-        description = {"The fleet at a glance: versions, clients, upstreams, rejections.", "",
-                "Prints the version of the desired state and, for every data plane, whether it is connected, "
-                        + "the version it serves, its clients, upstreams (route=HOST:PORT) and listeners, and why it "
-                        + "rejected the last configuration it was sent, if it did.", ""},
+        description = {"The fleet at a glance: phase, versions, clients, traffic, upstreams and their replicas.", "",
+                "Prints the version of the desired state, the fleet's phase (SERVING, DRAINING, PAUSED, SWITCHING) "
+                        + "and the operation in progress; for every data plane, whether it is connected, its phase, "
+                        + "the version it serves, its clients, commands in flight upstream and held by a pause, how "
+                        + "long its last pause held traffic and how that pause ended, its upstreams "
+                        + "(route=HOST:PORT) and listeners, and why it rejected the last configuration it was sent, "
+                        + "if it did; then each route's upstream with its role and replication offset, and each "
+                        + "replica's offset and lag in bytes.", "",
+                "--watch prints the status again whenever it changes, until Ctrl-C.", ""},
         footerHeading = "%nWith -o json:%n",
-        footer = {"  {\"desiredVersion\": N, \"dataPlanes\": [DATAPLANE...]}, where DATAPLANE is",
+        footer = {"  {\"desiredVersion\": N, \"dataPlanes\": [DATAPLANE...], \"phase\": S,",
+                "   \"operation\": S, \"upstreams\": [UPSTREAM...]}, where UPSTREAM is",
+                "    {\"route\": S, \"upstream\": S, \"role\": S, \"masterReplOffset\": N,",
+                "     \"replicas\": [{\"address\": S, \"state\": S, \"offset\": N, \"lagBytes\": N}...]}",
+                "  and DATAPLANE is",
                 DataPlanesCommand.JSON_1, DataPlanesCommand.JSON_2, DataPlanesCommand.JSON_3, DataPlanesCommand.JSON_4,
-                DataPlanesCommand.JSON_5})
+                DataPlanesCommand.JSON_5, DataPlanesCommand.JSON_5B, DataPlanesCommand.JSON_6,
+                "  With --watch: one such object per line (JSON Lines) for each status sent."})
 final class StatusCommand implements Runnable {
+
+    @Option(names = "--watch", order = 1,
+            description = "Print the status again on every change (at most every 200 ms), until Ctrl-C.")
+    boolean watch;
 
     @Mixin
     HelpOption help;
@@ -32,6 +48,10 @@ final class StatusCommand implements Runnable {
 
     @Override
     public void run() {
+        if (watch) {
+            watch();
+            return;
+        }
         FleetStatus status;
         try (AdminClient client = invocation.connect()) {
             status = client.status();
@@ -40,9 +60,32 @@ final class StatusCommand implements Runnable {
             invocation.printJson(status);
             return;
         }
-        StringBuilder text = new StringBuilder("desired version " + status.getDesiredVersion()
-                + (status.getPhase() == Phase.PHASE_UNSPECIFIED ? "" : ", fleet " + status.getPhase())
-                + (status.getOperation().isEmpty() ? "" : " (" + status.getOperation() + ")") + "\n");
+        invocation.print(text(status));
+    }
+
+    /** Each status the stream sends: a JSON line, or the text followed by a blank line. Ends when the stream does. */
+    private void watch() {
+        boolean json = invocation.json();
+        try (AdminClient client = invocation.connect()) {
+            client.watchStatus(status -> {
+                if (json) {
+                    invocation.printJsonLine(status);
+                } else {
+                    invocation.print(text(status) + "\n");
+                }
+            });
+        }
+    }
+
+    static String text(FleetStatus status) {
+        StringBuilder text = new StringBuilder("desired version " + status.getDesiredVersion());
+        if (status.getPhase() != Phase.PHASE_UNSPECIFIED) {
+            text.append(", fleet ").append(status.getPhase());
+        }
+        if (!status.getOperation().isEmpty()) {
+            text.append(": ").append(status.getOperation());
+        }
+        text.append('\n');
         if (status.getDataPlanesCount() == 0) {
             text.append("no data planes have registered; start one with"
                     + " bin/turnout-data-plane --control-plane HOST:PORT\n");
@@ -52,22 +95,42 @@ final class StatusCommand implements Runnable {
             for (DataPlaneInfo dp : status.getDataPlanesList()) {
                 table.row(dp.getId(), dp.getConnected() ? "yes" : "no", phase(dp.getPhase()),
                         version(dp.getAppliedVersion()), Integer.toString(dp.getConnectedClients()),
-                        Long.toString(dp.getInflightCommands()), Long.toString(dp.getHeldCommands()),
-                        dp.getLastPauseEnd().isEmpty() ? "-" : dp.getLastPauseHeldMillis() + " ms (" + dp.getLastPauseEnd() + ")",
+                        Long.toString(dp.getInflightCommands()), Long.toString(dp.getHeldCommands()), lastPause(dp),
                         upstreams(dp), String.join(",", dp.getListenersList()), rejection(dp));
             }
             text.append(table.render());
         }
         if (status.getUpstreamsCount() > 0) {
-            Table upstreams = new Table("ROUTE", "UPSTREAM", "ROLE", "OFFSET", "REPLICAS (address state offset lag)");
-            for (UpstreamReplication u : status.getUpstreamsList()) {
-                upstreams.row(u.getRoute(), u.getUpstream(), u.getRole(), Long.toString(u.getMasterReplOffset()),
-                        u.getReplicasList().stream().map(r -> r.getAddress() + " " + r.getState() + " " + r.getOffset()
-                                + " " + r.getLagBytes()).collect(Collectors.joining("; ")));
-            }
-            text.append(upstreams.render());
+            text.append(replication(status));
         }
-        invocation.print(text.toString());
+        return text.toString();
+    }
+
+    /** One row per replica (one for an upstream without any): the upstream's offset, the replica's, and the lag. */
+    private static String replication(FleetStatus status) {
+        Table table = new Table("ROUTE", "UPSTREAM", "ROLE", "OFFSET", "REPLICA", "STATE", "REPLICA OFFSET", "LAG BYTES");
+        for (UpstreamReplication u : status.getUpstreamsList()) {
+            String route = u.getRoute().isEmpty() ? "default" : u.getRoute();
+            String offset = u.getRole().equals("master") || u.getMasterReplOffset() != 0
+                    ? Long.toString(u.getMasterReplOffset()) : "";
+            if (u.getReplicasCount() == 0) {
+                table.row(route, u.getUpstream(), ControlPlaneFailures.oneLine(u.getRole()), offset, "", "", "", "");
+            }
+            for (ReplicaOffset r : u.getReplicasList()) {
+                table.row(route, u.getUpstream(), ControlPlaneFailures.oneLine(u.getRole()), offset, r.getAddress(),
+                        r.getState(), Long.toString(r.getOffset()), Long.toString(r.getLagBytes()));
+            }
+        }
+        return table.render();
+    }
+
+    /** "230 ms (resumed)"; "-" before the first pause. */
+    static String lastPause(DataPlaneInfo dp) {
+        if (dp.getLastPauseEnd().isEmpty() && dp.getLastPauseHeldMillis() == 0) {
+            return "";
+        }
+        String end = ControlPlaneFailures.oneLine(dp.getLastPauseEnd());
+        return dp.getLastPauseHeldMillis() + " ms" + (end == null ? "" : " (" + end + ")");
     }
 
     /** "-" for a data plane too old to report it. */

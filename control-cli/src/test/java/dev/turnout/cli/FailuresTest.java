@@ -91,7 +91,7 @@ class FailuresTest {
                 .withCause(new ConnectException("finishConnect(..) failed: Connection refused: /127.0.0.1:7700"));
 
         CliFailure failure = ControlPlaneFailures.translate(refused, new ControlPlaneFailures.CallContext(
-                HostPort.parse("127.0.0.1:7700"), true, Duration.ofSeconds(10), false, 0));
+                HostPort.parse("127.0.0.1:7700"), true, Duration.ofSeconds(10), ControlPlaneFailures.CallKind.READ, 0));
 
         assertThat(failure.exitCode()).isEqualTo(ExitCode.UNREACHABLE);
         assertThat(failure.getMessage()).isEqualTo("cannot reach the control plane at 127.0.0.1:7700 (connection refused);"
@@ -107,7 +107,7 @@ class FailuresTest {
                 + " [closed=[], open=[[buffered_nanos=995, waiting_for_connection]]]");
 
         CliFailure failure = ControlPlaneFailures.translate(neverConnected, new ControlPlaneFailures.CallContext(
-                HostPort.parse("10.0.0.1:7700"), true, Duration.ofSeconds(1), true, 0));
+                HostPort.parse("10.0.0.1:7700"), true, Duration.ofSeconds(1), ControlPlaneFailures.CallKind.CHANGE, 0));
 
         assertThat(failure.exitCode()).isEqualTo(ExitCode.UNREACHABLE);
         assertThat(failure.getMessage()).isEqualTo("cannot reach the control plane at 10.0.0.1:7700 (no connection"

@@ -11,15 +11,26 @@ import dev.turnout.v1.ListDataPlanesRequest;
 import dev.turnout.v1.ListDataPlanesResponse;
 import dev.turnout.v1.SetLogLevelRequest;
 import dev.turnout.v1.SetLogLevelResponse;
+import dev.turnout.v1.ListHistoryRequest;
+import dev.turnout.v1.ListHistoryResponse;
+import dev.turnout.v1.OperationResult;
+import dev.turnout.v1.Outcome;
+import dev.turnout.v1.PauseRequest;
+import dev.turnout.v1.ResumeRequest;
 import dev.turnout.v1.SetUpstreamRequest;
+import dev.turnout.v1.SwitchRequest;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
- * An AdminService that answers what the test set and records what it was sent. {@link #failWith} makes every
- * call fail with a status; {@link #hang} makes every call go unanswered (for deadlines).
+ * An AdminService that answers what the test set and records what it was sent, and each call's deadline as the
+ * server saw it. {@link #failWith} makes every call fail with a status; {@link #hang} makes every call go
+ * unanswered (for deadlines). WatchStatus sends {@link #watched}, then completes (or fails with {@link #watchEnd}).
  */
 final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
 
@@ -28,10 +39,19 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     volatile ConfigDocument config = ConfigDocument.getDefaultInstance();
     volatile ApplyConfigResponse applied = ApplyConfigResponse.newBuilder().setVersion(8).build();
     volatile SetLogLevelResponse logLevel = SetLogLevelResponse.newBuilder().setDataPlanes(2).build();
+    volatile OperationResult paused = OperationResult.newBuilder().setOutcome(Outcome.DONE).setMessage("paused").build();
+    volatile OperationResult resumed = OperationResult.newBuilder().setOutcome(Outcome.DONE).setMessage("resumed").build();
+    volatile OperationResult switched = OperationResult.newBuilder().setOutcome(Outcome.DONE).setMessage("switched").build();
+    volatile ListHistoryResponse history = ListHistoryResponse.getDefaultInstance();
+    volatile List<FleetStatus> watched = List.of();
+    /** How WatchStatus ends after sending {@link #watched}: null to complete. */
+    volatile Status watchEnd;
     volatile Status failure;
     volatile boolean hang;
 
     final List<Object> requests = new CopyOnWriteArrayList<>();
+    /** The time left to each call's deadline when it arrived, in milliseconds; -1 for a call without a deadline. */
+    final List<Long> deadlines = new CopyOnWriteArrayList<>();
 
     void failWith(Status status) {
         this.failure = status;
@@ -75,8 +95,52 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
         answer(request, logLevel, response);
     }
 
-    private <T> void answer(Object request, T reply, StreamObserver<T> response) {
+    @Override
+    public void pause(PauseRequest request, StreamObserver<OperationResult> response) {
+        answer(request, paused, response);
+    }
+
+    @Override
+    public void resume(ResumeRequest request, StreamObserver<OperationResult> response) {
+        answer(request, resumed, response);
+    }
+
+    @Override
+    public void switch_(SwitchRequest request, StreamObserver<OperationResult> response) {
+        answer(request, switched, response);
+    }
+
+    @Override
+    public void listHistory(ListHistoryRequest request, StreamObserver<ListHistoryResponse> response) {
+        answer(request, history, response);
+    }
+
+    @Override
+    public void watchStatus(GetStatusRequest request, StreamObserver<FleetStatus> response) {
+        record(request);
+        if (hang) {
+            return;
+        }
+        if (failure != null) {
+            response.onError(failure.asRuntimeException());
+            return;
+        }
+        watched.forEach(response::onNext);
+        if (watchEnd != null) {
+            response.onError(watchEnd.asRuntimeException());
+        } else {
+            response.onCompleted();
+        }
+    }
+
+    private void record(Object request) {
         requests.add(request);
+        Deadline deadline = Context.current().getDeadline();
+        deadlines.add(deadline == null ? -1 : deadline.timeRemaining(TimeUnit.MILLISECONDS));
+    }
+
+    private <T> void answer(Object request, T reply, StreamObserver<T> response) {
+        record(request);
         if (hang) {
             return;
         }

@@ -19,7 +19,7 @@ class HelpAndCompletionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "status", "dataplanes", "config", "config get", "config apply", "upstream",
-            "upstream set", "log-level", "completion"})
+            "upstream set", "pause", "resume", "switch", "history", "log-level", "completion"})
     void helpOnEveryLevelListsTheExitCodes(String command) {
         String[] args = (command + " --help").trim().split(" ");
 
@@ -42,6 +42,10 @@ class HelpAndCompletionTest {
 
         assertThat(result.out()).contains("TURNOUT_CONTROL_PLANE", "TURNOUT_TOKEN", "source <(proxyctl completion)")
                 .containsPattern("(?m)^  status +The fleet at a glance")
+                .containsPattern("(?m)^  pause +Pauses traffic on every data plane")
+                .containsPattern("(?m)^  resume +Resumes traffic on every data plane")
+                .containsPattern("(?m)^  switch +Moves a route's clients to another Redis")
+                .containsPattern("(?m)^  history +Lists past switches")
                 .containsPattern("(?m)^  completion +Prints a bash completion script");
     }
 
@@ -54,8 +58,29 @@ class HelpAndCompletionTest {
     }
 
     @Test
+    void theExitCodesAreThoseOfTheDesign() {
+        // PAUSE_SWITCH.md: 0 done; 1 the operation failed and was rolled back; 2 usage error; 3 control plane
+        // unreachable or unauthorised; 4 timed out (and rolled back); 5 precondition not met (target unreachable,
+        // replica lagging).
+        ProxyctlRunner.Result result = proxyctl.run("switch", "--help");
+
+        assertThat(result.out()).containsPattern("(?m)^  0 +done$")
+                .containsPattern("(?m)^  1 +the operation failed and was rolled back ")
+                .containsPattern("(?m)^  2 +usage error")
+                .containsPattern("(?m)^  3 +control plane unreachable or unauthorised ")
+                .containsPattern("(?m)^  4 +timed out \\(and rolled back\\)")
+                .containsPattern("(?m)^  5 +precondition not met \\(target unreachable, replica lagging");
+    }
+
+    @Test
     void jsonShapesAreInTheHelp() {
-        assertThat(proxyctl.run("status", "--help").out()).contains("{\"desiredVersion\": N, \"dataPlanes\": [DATAPLANE...]}");
+        assertThat(proxyctl.run("status", "--help").out())
+                .contains("{\"desiredVersion\": N, \"dataPlanes\": [DATAPLANE...], \"phase\": S,\n")
+                .contains("\"lagBytes\": N", "\"lastPauseHeldMillis\": N", "one such object per line");
+        assertThat(proxyctl.run("pause", "--help").out()).contains("{\"outcome\": S, ", "\"switch\": null,\n",
+                "\"busy\": [S...]");
+        assertThat(proxyctl.run("switch", "--help").out()).contains("\"switch\": SWITCH,\n", "\"fencedOffset\": N");
+        assertThat(proxyctl.run("history", "--help").out()).contains("{\"switches\": [SWITCH...]}");
         assertThat(proxyctl.run("config", "get", "--help").out()).contains("{\"version\": N, \"yaml\": S}");
         assertThat(proxyctl.run("log-level", "--help").out()).contains("{\"dataPlanes\": N}");
     }
