@@ -279,4 +279,37 @@ class PauseInDataPlaneIT {
             assertThat(newDirect.get("k")).isEqualTo("2");
         }
     }
+
+    @Test
+    void aSwitchReplaysTrackingAndTellsTheClientToDropItsCache() throws Exception {
+        start(2);
+        other = RedisServerProcess.start();
+        try (RawRedisClient c = client(); Jedis newDirect = direct(other)) {
+            c.send("HELLO 3\r\nCLIENT TRACKING on\r\nGET k\r\n");
+            readUntil(c, "+OK\r\n_\r\n");
+            pauseAndAwaitPaused();
+            proxy.switchUpstream(new HostAndPort(other.host(), other.port()), null);
+            pauses.resume("op", "resumed");
+            assertThat(readUntil(c, ">2\r\n$10\r\ninvalidate\r\n_\r\n")).as("invalidate-all push").isNotEmpty();
+            Await.until(WAIT, "tracking replayed on the new upstream",
+                    () -> newDirect.clientList().lines().anyMatch(l -> l.contains(" flags=t ")));
+            c.send("GET k\r\n");
+            readUntil(c, "_\r\n");
+            newDirect.set("k", "changed");
+            assertThat(readUntil(c, "invalidate")).as("an invalidation from the new upstream").isNotEmpty();
+        }
+    }
+
+    /** Reads the client's raw bytes until they contain {@code marker}; fails after the client's read timeout. */
+    private static String readUntil(RawRedisClient c, String marker) throws java.io.IOException {
+        StringBuilder seen = new StringBuilder();
+        while (!seen.toString().contains(marker)) {
+            int b = c.input().read();
+            if (b < 0) {
+                throw new AssertionError("connection closed before '" + marker + "'; got: " + seen);
+            }
+            seen.append((char) b);
+        }
+        return seen.toString();
+    }
 }
