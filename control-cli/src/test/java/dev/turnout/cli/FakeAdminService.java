@@ -22,9 +22,11 @@ import dev.turnout.v1.SwitchRequest;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,6 +48,10 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     volatile List<FleetStatus> watched = List.of();
     /** How WatchStatus ends after sending {@link #watched}: null to complete. */
     volatile Status watchEnd;
+    /** WatchStatus keeps the stream open after sending {@link #watched}, as the control plane does. */
+    volatile boolean watchForever;
+    /** Set when a caller cancels a watch (its process ended, or Ctrl-C). */
+    final CountDownLatch watchCancelled = new CountDownLatch(1);
     volatile Status failure;
     volatile boolean hang;
 
@@ -125,7 +131,13 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
             response.onError(failure.asRuntimeException());
             return;
         }
+        if (response instanceof ServerCallStreamObserver<FleetStatus> call) {
+            call.setOnCancelHandler(watchCancelled::countDown);
+        }
         watched.forEach(response::onNext);
+        if (watchForever) {
+            return;
+        }
         if (watchEnd != null) {
             response.onError(watchEnd.asRuntimeException());
         } else {

@@ -7,11 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.turnout.v1.DataPlaneInfo;
 import dev.turnout.v1.FleetStatus;
+import dev.turnout.v1.OperationResult;
+import dev.turnout.v1.Outcome;
+import dev.turnout.v1.Phase;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,7 +98,86 @@ class ProxyctlJarIT {
         }
     }
 
+    @Test
+    void statusWatchPrintsOneJsonLinePerStatusAndEndsWithTheStream() throws Exception {
+        FakeAdminService admin = new FakeAdminService();
+        admin.watched = List.of(FleetStatus.newBuilder().setDesiredVersion(4).setPhase(Phase.SERVING).build(),
+                FleetStatus.newBuilder().setDesiredVersion(4).setPhase(Phase.PAUSED).setOperation("pause").build());
+        Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(admin)
+                .build().start();
+        try {
+            Exit exit = run(Map.of("TURNOUT_CONTROL_PLANE", "127.0.0.1:" + server.getPort()),
+                    "-o", "json", "status", "--watch");
+
+            assertThat(exit.err()).isEmpty();
+            assertThat(exit.code()).isZero();
+            List<String> lines = exit.out().lines().toList();
+            assertThat(lines).hasSize(2);
+            assertThat(new ObjectMapper().readTree(lines.get(1)).get("phase").asText()).isEqualTo("PAUSED");
+        } finally {
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void statusWatchRunsUntilCtrlC() throws Exception {
+        FakeAdminService admin = new FakeAdminService();
+        admin.watched = List.of(FleetStatus.newBuilder().setDesiredVersion(4).setPhase(Phase.SERVING).build());
+        admin.watchForever = true;
+        Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(admin)
+                .build().start();
+        Process process = start(Map.of("TURNOUT_CONTROL_PLANE", "127.0.0.1:" + server.getPort()),
+                "-o", "json", "status", "--watch");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            // The first status arrives, flushed, while the stream stays open.
+            assertThat(new ObjectMapper().readTree(out.readLine()).get("phase").asText()).isEqualTo("SERVING");
+            assertThat(process.isAlive()).isTrue();
+
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("proxyctl ends on SIGINT").isTrue();
+            assertThat(process.exitValue()).isEqualTo(130);
+            assertThat(admin.watchCancelled.await(10, TimeUnit.SECONDS)).as("the watch is cancelled").isTrue();
+        } finally {
+            process.destroyForcibly();
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aSwitchOutcomeIsTheProcessExitCode() throws Exception {
+        FakeAdminService admin = new FakeAdminService();
+        admin.switched = OperationResult.newBuilder().setOutcome(Outcome.PRECONDITION_FAILED)
+                .setMessage("target check failed: 10.0.1.2:6379 is a replica; use --wait-replication").build();
+        Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(admin)
+                .build().start();
+        try {
+            Exit exit = run(Map.of("TURNOUT_CONTROL_PLANE", "127.0.0.1:" + server.getPort()),
+                    "switch", "--to", "10.0.1.2:6379");
+
+            assertThat(exit.code()).isEqualTo(5);
+            assertThat(exit.out()).isEmpty();
+            assertThat(exit.err()).isEqualTo("proxyctl: PRECONDITION_FAILED: target check failed: 10.0.1.2:6379 is a"
+                    + " replica; use --wait-replication\n");
+        } finally {
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     private static Exit run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Process process = start(env, args);
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("proxyctl " + String.join(" ", args) + " did not exit within 60s");
+        }
+        return new Exit(process.exitValue(), out.join(), err.join());
+    }
+
+    private static Process start(Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar.toString()));
         command.addAll(List.of(args));
@@ -102,13 +186,7 @@ class ProxyctlJarIT {
         builder.environment().putAll(env);
         Process process = builder.start();
         process.getOutputStream().close();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("proxyctl " + String.join(" ", args) + " did not exit within 60s");
-        }
-        return new Exit(process.exitValue(), out.join(), err.join());
+        return process;
     }
 
     private static String read(java.io.InputStream stream) {
