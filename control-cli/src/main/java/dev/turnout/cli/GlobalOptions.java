@@ -31,6 +31,7 @@ final class GlobalOptions {
 
     @Option(names = "--timeout", paramLabel = "DURATION", scope = ScopeType.INHERIT, order = 103,
             converter = DurationConverter.class,
-            description = "How long to wait for the control plane, e.g. 500ms, 30s, 2m (default: 10s).")
+            description = "How long to wait for the control plane, e.g. 500ms, 30s, 2m (default: 10s). For pause: "
+                    + "how long the drain may take (proxyctl waits 10s more); a switch waits past its own bounds.")
     Duration timeout = DEFAULT_TIMEOUT;
 }

@@ -20,7 +20,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "proxyctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Drives a Turnout control plane: shows the fleet of data planes, applies configuration, "
-                + "points routes at other upstreams. Tables for people by default; -o json for scripts.", ""},
+                + "points routes at other upstreams, pauses traffic and switches upstreams without closing a client "
+                + "connection. Tables for people by default; -o json for scripts.", ""},
         subcommands = {StatusCommand.class, DataPlanesCommand.class, ConfigCommand.class, UpstreamCommand.class,
                 PauseCommand.class, ResumeCommand.class, SwitchCommand.class, HistoryCommand.class,
                 LogLevelCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},

@@ -5,6 +5,7 @@
  * the channel factory, exit codes ({@link dev.turnout.cli.ExitCode}) and error handling; then one
  * {@code *Command} class per subcommand, {@link dev.turnout.cli.AdminClient} (token, deadline) and
  * {@link dev.turnout.cli.ControlPlaneFailures} (a gRPC status as an exit code and one line on stderr).
- * {@link dev.turnout.cli.Proxyctl} is the {@code main}.
+ * Pause, resume and switch print their result through {@link dev.turnout.cli.OperationOutput}, whose outcome
+ * {@link dev.turnout.cli.ExitCode#of} turns into the exit code. {@link dev.turnout.cli.Proxyctl} is the {@code main}.
  */
 package dev.turnout.cli;
