@@ -136,6 +136,11 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase im
         response.onCompleted();
     }
 
+    /** How many WatchStatus streams are open, for tests. */
+    int watches() {
+        return watches.size();
+    }
+
     /** Ends the WatchStatus streams: the control plane is stopping. */
     @Override
     public void close() {

@@ -38,6 +38,11 @@ final class StatusWatches {
         watch.look();
     }
 
+    /** How many watches are open. */
+    int size() {
+        return open.size();
+    }
+
     /** Ends every watch with UNAVAILABLE: the control plane is stopping. */
     void closeAll() {
         for (Watch watch : open) {

@@ -9,6 +9,7 @@ import dev.turnout.v1.ReplicaOffset;
 import dev.turnout.v1.UpstreamReplication;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -29,10 +30,12 @@ final class UpstreamReplications {
     private UpstreamReplications() {
     }
 
-    /** Never fails: an upstream that cannot be asked is listed with its reason. */
+    /** By route name. Never fails: an upstream that cannot be asked is listed with its reason. */
     static CompletableFuture<List<UpstreamReplication>> ask(ProxyConfig state, Executor executor) {
         List<CompletableFuture<UpstreamReplication>> asks = new ArrayList<>();
-        for (RouteConfig route : state.routes().values()) {
+        List<RouteConfig> routes = new ArrayList<>(state.routes().values());
+        routes.sort(Comparator.comparing(RouteConfig::name));
+        for (RouteConfig route : routes) {
             CompletableFuture<UpstreamReplication> ask;
             try {
                 ask = CompletableFuture.supplyAsync(() -> ask(route), executor);
