@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
         footerHeading = "%nWith -o json:%n",
         footer = {"  {\"dataPlanes\": [DATAPLANE...]}, where DATAPLANE is", DataPlanesCommand.JSON_1,
                 DataPlanesCommand.JSON_2, DataPlanesCommand.JSON_3, DataPlanesCommand.JSON_4, DataPlanesCommand.JSON_5,
-                DataPlanesCommand.JSON_5B, DataPlanesCommand.JSON_6})
+                DataPlanesCommand.JSON_6, DataPlanesCommand.JSON_7})
 final class DataPlanesCommand implements Runnable {
 
     // One data plane in JSON, for the help of status and dataplanes.
@@ -24,8 +24,8 @@ final class DataPlanesCommand implements Runnable {
     static final String JSON_3 = "     \"connectedClients\": N, \"routes\": [{\"route\": S, \"upstream\": S}...],";
     static final String JSON_4 = "     \"listeners\": [S...], \"connectedSinceMillis\": N, \"lastSeenMillis\": N,";
     static final String JSON_5 = "     \"phase\": S, \"inflightCommands\": N, \"heldCommands\": N,";
-    static final String JSON_5B = "     \"lastPauseHeldMillis\": N, \"lastPauseEnd\": S}";
-    static final String JSON_6 = "  Every field is always there (0, false, \"\" or [] when unset).";
+    static final String JSON_6 = "     \"lastPauseHeldMillis\": N, \"lastPauseEnd\": S}";
+    static final String JSON_7 = "  Every field is always there (0, false, \"\" or [] when unset).";
 
     @Mixin
     HelpOption help;

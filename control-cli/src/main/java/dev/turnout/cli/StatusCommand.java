@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
                 "     \"replicas\": [{\"address\": S, \"state\": S, \"offset\": N, \"lagBytes\": N}...]}",
                 "  and DATAPLANE is",
                 DataPlanesCommand.JSON_1, DataPlanesCommand.JSON_2, DataPlanesCommand.JSON_3, DataPlanesCommand.JSON_4,
-                DataPlanesCommand.JSON_5, DataPlanesCommand.JSON_5B, DataPlanesCommand.JSON_6,
+                DataPlanesCommand.JSON_5, DataPlanesCommand.JSON_6, DataPlanesCommand.JSON_7,
                 "  With --watch: one such object per line (JSON Lines) for each status sent."})
 final class StatusCommand implements Runnable {
 
