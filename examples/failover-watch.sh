@@ -49,7 +49,7 @@ if [[ -z "$result" ]]; then
 fi
 outcome="$(jq -r .outcome <<< "$result")"
 log "outcome $outcome (exit $code): $(jq -r .message <<< "$result")"
-jq -r '.switch | "  \(.route): \(.from) -> \(.to), version \(.version); traffic held \(.heldMillis) ms, total \(.totalMillis) ms"' <<< "$result"
+jq -r '.switch | select(. != null) | "  \(.route): \(.from) -> \(.to), version \(.version); traffic held \(.heldMillis) ms, total \(.totalMillis) ms"' <<< "$result"
 jq -r '.warnings[] | "  warning: " + .' <<< "$result"
 if [[ "$code" -ne 0 || "$outcome" != DONE ]]; then
   log "failover NOT done: clients still go to $primary; fix the cause above and run the switch by hand"
