@@ -84,7 +84,7 @@ public final class FleetPause implements AutoCloseable {
                     return drain.outcome;
                 }
                 return CompletableFuture.completedFuture(drain.result().setOutcome(Outcome.DONE)
-                        .setMessage("already paused (" + op.id + ", for " + drain.millisSinceStart() + " ms)").build());
+                        .setMessage("already paused").build());
             }
             op = new Operation(Operation.newId("pause"), Operation.Kind.PAUSE, "pause");
             operation = op;
@@ -111,7 +111,7 @@ public final class FleetPause implements AutoCloseable {
                 long millis = drain.millisSinceStart();
                 if (drain.draining) {
                     List<String> sent = fail(drain, Outcome.CANCELLED, "cancelled by a resume after " + millis
-                            + " ms, before every data plane had drained; everything resumed");
+                            + " ms, before every data plane had drained; resumed everything");
                     return confirm(op.id, sent, "cancelled the pause (" + op.id + ") while it drained; resumed "
                             + sent.size() + " data plane(s)");
                 }
@@ -142,7 +142,7 @@ public final class FleetPause implements AutoCloseable {
             if (op != null && op.drain != null && !op.drain.resumed) {
                 log.warn("Stopping while {} holds the fleet; resuming it", op.describe());
                 if (op.drain.draining) {
-                    fail(op.drain, Outcome.FAILED, "the control plane is stopping; everything resumed");
+                    fail(op.drain, Outcome.FAILED, "the control plane is stopping; resumed everything");
                 } else {
                     resumeFleet(op.drain);
                 }
@@ -238,7 +238,7 @@ public final class FleetPause implements AutoCloseable {
             log.info("Resume requested during switch {}: cancelling it", op.id);
             if (op.drain != null && op.drain.draining) {
                 fail(op.drain, Outcome.CANCELLED, "cancelled by a resume after " + op.drain.millisSinceStart()
-                        + " ms, before every data plane had drained; everything resumed");
+                        + " ms, before every data plane had drained; resumed everything");
             }
         } else if (!cancelling) {
             log.info("Resume requested during switch {}, past the point of no return: waiting for it to end", op.id);
@@ -300,7 +300,7 @@ public final class FleetPause implements AutoCloseable {
                     drain.millisSinceStart(), busy);
             fail(drain, Outcome.TIMED_OUT, "timed out after " + drain.millisSinceStart() + " ms: " + late.size()
                     + " of " + drain.awaited.size() + " data plane(s) had not drained (" + busy
-                    + "); everything resumed");
+                    + "); resumed everything");
         }
     }
 
@@ -437,7 +437,7 @@ public final class FleetPause implements AutoCloseable {
                 if (drain != null && drain.draining && drain.awaited.contains(id) && !drain.isPaused(id)) {
                     log.warn("Data plane {} disconnected while pause {} drains; resuming everything", id,
                             drain.operation.id);
-                    fail(drain, Outcome.FAILED, "data plane " + id + " disconnected while draining; everything resumed");
+                    fail(drain, Outcome.FAILED, "data plane " + id + " disconnected while draining; resumed everything");
                 }
             }
         }

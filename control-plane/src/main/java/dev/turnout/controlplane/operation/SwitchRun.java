@@ -112,7 +112,7 @@ final class SwitchRun {
             checked = TargetCheck.run(plan, route, TargetCheck.TIMEOUT);
         } catch (TargetCheck.Failed e) {
             record.setCheckMillis(millisSince(checkStart));
-            return end(Outcome.PRECONDITION_FAILED, e.getMessage() + "; nothing changed");
+            return end(Outcome.PRECONDITION_FAILED, "target check failed: " + e.getMessage() + "; nothing changed");
         }
         record.setCheckMillis(millisSince(checkStart));
         warnings.addAll(checked.warnings());

@@ -12,7 +12,7 @@ import java.util.List;
  * A switch's first step (PAUSE_SWITCH.md 8): the target is reachable, accepts the route's credentials, and has
  * the role the switch needs: a primary for a plain switch; for a planned switchover a replica, linked up, of the
  * current upstream (which must be a reachable primary); for a failover a replica (or a primary already).
- * Nothing is changed anywhere.
+ * Nothing is changed anywhere. A failure's message says what is wrong and what to do.
  */
 final class TargetCheck {
 
@@ -46,7 +46,7 @@ final class TargetCheck {
         try {
             target = RedisAdmin.connect(plan.to(), route.user(), route.password(), timeout);
         } catch (RedisAdminException e) {
-            throw new Failed("target " + plan.to() + " failed its check: " + e.getMessage());
+            throw new Failed(e.getMessage());
         }
         RedisAdmin oldPrimary = null;
         try {
@@ -70,7 +70,7 @@ final class TargetCheck {
             return new Passed(target, oldPrimary, info, warnings);
         } catch (RedisAdminException e) {
             closeQuietly(target, oldPrimary);
-            throw new Failed("target " + plan.to() + " failed its check: " + e.getMessage());
+            throw new Failed(e.getMessage());
         } catch (Failed | RuntimeException e) {
             closeQuietly(target, oldPrimary);
             throw e;

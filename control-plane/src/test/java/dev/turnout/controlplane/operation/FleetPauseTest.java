@@ -84,7 +84,7 @@ class FleetPauseTest {
         assertThat(result.getOutcome()).isEqualTo(Outcome.TIMED_OUT);
         assertThat(result.getMessage()).startsWith("timed out after ").contains("1 of 2 data plane(s) had not drained")
                 .contains("dp-b: client 7 127.0.0.1:50123: inside MULTI, client 9 127.0.0.1:50124: 1 command(s) in flight")
-                .endsWith("everything resumed");
+                .endsWith("resumed everything");
         assertThat(result.getDataPlanesList()).filteredOn(d -> d.getId().equals("dp-b")).singleElement()
                 .satisfies(d -> {
                     assertThat(d.getPhase()).isEqualTo(Phase.DRAINING);
@@ -106,7 +106,7 @@ class FleetPauseTest {
         OperationResult resumed = get(fleet.resume());
 
         assertThat(get(pause).getOutcome()).isEqualTo(Outcome.CANCELLED);
-        assertThat(get(pause).getMessage()).startsWith("cancelled by a resume after ").endsWith("everything resumed");
+        assertThat(get(pause).getMessage()).startsWith("cancelled by a resume after ").endsWith("resumed everything");
         assertThat(resumed.getOutcome()).isEqualTo(Outcome.DONE);
         assertThat(resumed.getMessage()).startsWith("cancelled the pause (pause-").endsWith("resumed 2 data plane(s)");
         assertThat(resumed.getDataPlanesList()).extracting(DataPlanePause::getHeldMillis).containsExactly(42L, 42L);
@@ -133,7 +133,7 @@ class FleetPauseTest {
 
         OperationResult again = get(fleet.pause(PauseSettings.DEFAULTS));
         assertThat(again.getOutcome()).isEqualTo(Outcome.DONE);
-        assertThat(again.getMessage()).startsWith("already paused (" + op + ", for ");
+        assertThat(again.getMessage()).isEqualTo("already paused");
         assertThat(again.getDataPlanesList()).singleElement().satisfies(d -> assertThat(d.getPhase()).isEqualTo(Phase.PAUSED));
         assertThat(a.pauses()).isEqualTo(1);
 
@@ -209,7 +209,7 @@ class FleetPauseTest {
 
         OperationResult result = get(pause);
         assertThat(result.getOutcome()).isEqualTo(Outcome.FAILED);
-        assertThat(result.getMessage()).isEqualTo("data plane dp-b disconnected while draining; everything resumed");
+        assertThat(result.getMessage()).isEqualTo("data plane dp-b disconnected while draining; resumed everything");
         Await.until(WAIT, "dp-a to be sent a Resume", () -> a.resumes() == 1);
         assertThat(fleet.state()).isEqualTo(FleetState.SERVING);
     }

@@ -124,7 +124,7 @@ class SwitchoverTest {
         OperationResult result = run(SwitchRequest.newBuilder().setTo("127.0.0.1:" + nobody));
 
         assertThat(result.getOutcome()).isEqualTo(Outcome.PRECONDITION_FAILED);
-        assertThat(result.getMessage()).startsWith("target 127.0.0.1:" + nobody + " failed its check: ")
+        assertThat(result.getMessage()).startsWith("target check failed: 127.0.0.1:" + nobody + ": cannot connect")
                 .endsWith("; nothing changed");
         assertThat(store.current().version()).isEqualTo(1);
         assertThat(dpA.kinds()).isEmpty();
@@ -143,7 +143,8 @@ class SwitchoverTest {
         OperationResult result = run(SwitchRequest.newBuilder().setTo(address(other)));
 
         assertThat(result.getOutcome()).isEqualTo(Outcome.PRECONDITION_FAILED);
-        assertThat(result.getMessage()).contains("failed its check").endsWith("; nothing changed");
+        assertThat(result.getMessage()).startsWith("target check failed: " + address(other) + ": authentication failed")
+                .endsWith("; nothing changed");
         assertThat(dpA.kinds()).isEmpty();
     }
 
@@ -154,7 +155,7 @@ class SwitchoverTest {
         OperationResult result = run(SwitchRequest.newBuilder().setTo(address(replica)));
 
         assertThat(result.getOutcome()).isEqualTo(Outcome.PRECONDITION_FAILED);
-        assertThat(result.getMessage()).isEqualTo("target " + address(replica) + " is a replica (of " + address(primary)
+        assertThat(result.getMessage()).isEqualTo("target check failed: target " + address(replica) + " is a replica (of " + address(primary)
                 + "), expected a primary; use --wait-replication for a planned switchover to it, or --promote for a"
                 + " failover; nothing changed");
         assertThat(dpA.kinds()).isEmpty();
@@ -197,7 +198,7 @@ class SwitchoverTest {
         OperationResult result = run(SwitchRequest.newBuilder().setTo(address(stranger)).setWaitReplication(true));
 
         assertThat(result.getOutcome()).isEqualTo(Outcome.PRECONDITION_FAILED);
-        assertThat(result.getMessage()).isEqualTo("target " + address(stranger) + " is a primary, not a replica of "
+        assertThat(result.getMessage()).isEqualTo("target check failed: target " + address(stranger) + " is a primary, not a replica of "
                 + address(primary) + "; a plain switch (without --wait-replication) moves to a primary; nothing changed");
     }
 
