@@ -3,7 +3,9 @@
  * plane) and {@link dev.turnout.controlplane.api.AdminService} (what proxyctl calls), each behind a
  * {@link dev.turnout.controlplane.api.BearerTokenCheck}.
  *
- * <p>The services translate between the wire and the state ({@code ..controlplane.state}) and the registry
- * ({@code ..controlplane.registry}); they hold no state of their own.
+ * <p>The services translate between the wire and the state ({@code ..controlplane.state}), the registry
+ * ({@code ..controlplane.registry}) and the operations ({@code ..controlplane.operation}); they hold no state of
+ * their own beyond the open WatchStatus streams ({@code StatusWatches}). {@code FleetStatuses} assembles what
+ * status shows, with each upstream's replication asked of Redis ({@code UpstreamReplications}).
  */
 package dev.turnout.controlplane.api;
