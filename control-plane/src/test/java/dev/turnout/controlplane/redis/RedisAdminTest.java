@@ -122,11 +122,15 @@ class RedisAdminTest {
         RedisServerProcess replicaServer = replicaOf(primaryServer);
         RedisAdmin primary = admin(primaryServer);
         Jedis writer = client(primaryServer);
+        Await.until(AWAIT, "the replica to be online", uncheck(primary::replication),
+                i -> i.replicas().size() == 1 && i.replicas().get(0).state().equals("online"));
+        // Written once the replica is attached, so that it moves the replication offset (before, the SET would
+        // only be in the full sync's snapshot, and the offset could still be 0).
         writer.set("k", "v");
 
-        ReplicationInfo info = Await.until(AWAIT, "the replica to be online and to acknowledge the SET",
+        ReplicationInfo info = Await.until(AWAIT, "the replica to acknowledge the SET",
                 uncheck(primary::replication),
-                i -> i.replicas().size() == 1 && i.replicas().get(0).state().equals("online")
+                i -> i.masterReplOffset() > 0 && i.replicas().size() == 1
                         && i.replicas().get(0).offset() == i.masterReplOffset());
 
         assertThat(info.isPrimary()).isTrue();
