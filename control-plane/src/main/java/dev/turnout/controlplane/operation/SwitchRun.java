@@ -163,8 +163,11 @@ final class SwitchRun {
             return failed;
         }
 
-        // 7. Resume, on the new upstream.
+        // 7. Resume, on the new upstream; then the old primary follows the new one.
         resume("resumed on " + plan.to());
+        if (plan.mode() == SwitchPlan.Mode.WAIT_REPLICATION) {
+            demoteOldPrimary();
+        }
         return end(Outcome.DONE, "switched route '" + plan.route() + "' from " + from + " to " + plan.to()
                 + " (version " + record.getVersion() + "); traffic held " + record.getHeldMillis() + " ms");
     }
@@ -232,12 +235,24 @@ final class SwitchRun {
         } catch (RedisAdminException e) {
             return end(Outcome.FAILED, "could not promote " + plan.to() + ": " + e.getMessage() + "; " + rollBack());
         }
-        if (plan.mode() == SwitchPlan.Mode.WAIT_REPLICATION) {
-            warnings.add("the old primary " + from + " stays write-fenced for up to "
-                    + plan.replicationTimeout().plus(FENCE_MARGIN).toSeconds() + " s; make it a replica of " + plan.to()
-                    + " (REPLICAOF) or stop it before then");
-        }
         return null;
+    }
+
+    /**
+     * After a planned switchover: {@code REPLICAOF <target>} on the old primary, while still fenced, so that writes
+     * its fence held (from clients that bypass the proxy) fail with READONLY instead of running on a server nobody
+     * reads any more. Never unfenced first. If it cannot be done, the fence still holds for a while: say so.
+     */
+    private void demoteOldPrimary() {
+        try {
+            checked.oldPrimary().replicaOf(plan.to());
+            warnings.add("the old primary " + from + " is now a replica of " + plan.to() + " (it syncs if its masterauth"
+                    + " lets it authenticate there)");
+        } catch (RedisAdminException e) {
+            warnings.add("could not make the old primary a replica of " + plan.to() + " (" + e.getMessage()
+                    + "): it stays write-fenced for up to " + plan.replicationTimeout().plus(FENCE_MARGIN).toSeconds()
+                    + " s; make it a replica (REPLICAOF) or stop it before then");
+        }
     }
 
     /** Points the route at the target and waits until every data plane applied it; null to go on. */

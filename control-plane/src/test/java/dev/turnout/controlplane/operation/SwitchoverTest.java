@@ -183,7 +183,11 @@ class SwitchoverTest {
         assertThat(record.getFencedOffset()).isPositive();
         assertThat(record.getTargetOffset()).isGreaterThanOrEqualTo(record.getFencedOffset());
         assertThat(result.getWarningsList()).singleElement().asString()
-                .startsWith("the old primary " + address(primary) + " stays write-fenced for up to 15 s");
+                .startsWith("the old primary " + address(primary) + " is now a replica of " + address(replica));
+        try (Jedis old = jedis(primary)) {
+            assertThat(old.info("replication")).as("demoted while still fenced")
+                    .contains("role:slave").contains("master_port:" + replica.port());
+        }
         assertThat(history.newestFirst(1)).containsExactly(record);
         assertThat(store.current().routes().get("default").upstream().port()).isEqualTo(replica.port());
         try (Jedis old = jedis(primary)) {
