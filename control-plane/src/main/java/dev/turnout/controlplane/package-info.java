@@ -3,7 +3,9 @@
  *
  * <p>Start with {@link dev.turnout.controlplane.ControlPlaneMain} (flags, tokens, exit codes), then
  * {@link dev.turnout.controlplane.ControlPlaneServer} (the services, their token checks, health). Packages:
- * {@code state} (the versioned, persisted desired state), {@code registry} (the data planes and their
- * streams), {@code api} (the gRPC services).
+ * {@code state} (the versioned, persisted desired state and the switch history), {@code registry} (the data
+ * planes and their streams), {@code operation} (pause, resume and switch of the whole fleet), {@code redis} (what a
+ * switch asks of the Redis servers: checks, fence, replication offsets, promotion), {@code api} (the gRPC
+ * services).
  */
 package dev.turnout.controlplane;
