@@ -55,6 +55,7 @@ public final class PauseController implements AutoCloseable {
     private long leaseNanos;
     private long inflightAtStart = -1;
     private long lastReportNanos;
+    private long lastReportedHeld;
     private long lastExpiryNanos;
     private ScheduledFuture<?> tick;
     private ScheduledFuture<?> lease;
@@ -203,6 +204,9 @@ public final class PauseController implements AutoCloseable {
                 } else if (now - lastReportNanos >= TimeUnit.MILLISECONDS.toNanos(REPORT_INTERVAL_MILLIS)) {
                     report(PausePhase.DRAINING, state, Math.max(0, inflightAtStart - state.inflight()), "");
                 }
+            } else if (state.held() != lastReportedHeld) {
+                // While paused, the held count is what an operator watches: report it when it changes.
+                report(PausePhase.PAUSED, state, inflightAtStart, "");
             }
             long delay = phase == PausePhase.PAUSED ? TimeUnit.MILLISECONDS.toMicros(EXPIRY_INTERVAL_MILLIS)
                     : now - pausedAtNanos < FAST_TICKS_FOR_NANOS ? FAST_TICK_MICROS : SLOW_TICK_MICROS;
@@ -212,6 +216,7 @@ public final class PauseController implements AutoCloseable {
 
     private void report(PausePhase reported, DrainState state, long drained, String end) {
         lastReportNanos = System.nanoTime();
+        lastReportedHeld = state.held();
         listener.accept(new PauseProgress(operationId, reported, drained, state.inflight(), state.held(),
                 state.busy(), TimeUnit.NANOSECONDS.toMillis(lastReportNanos - pausedAtNanos), 0, end));
     }
