@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.turnout.it.support.AdminStub;
 import dev.turnout.it.support.JavaProcess;
+import dev.turnout.it.support.TurnoutFleet;
 import dev.turnout.it.support.TurnoutJar;
 import dev.turnout.testing.Await;
-import dev.turnout.testing.FreePorts;
 import dev.turnout.testing.RedisServerProcess;
 import dev.turnout.v1.DataPlaneInfo;
 import java.io.IOException;
@@ -38,14 +38,13 @@ import redis.clients.jedis.Jedis;
 class ControlPlaneIT {
 
     private static final Duration STARTUP = Duration.ofSeconds(30);
-    private static final String ADMIN_TOKEN = "admin-token-4f1c";
-    private static final String DP_TOKEN = "dp-token-93ab";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Path dir;
 
     private RedisServerProcess redisA;
     private RedisServerProcess redisB;
+    private TurnoutFleet fleet;
     private JavaProcess controlPlane;
     private final List<JavaProcess> dataPlanes = new ArrayList<>();
     private int controlPort;
@@ -61,30 +60,16 @@ class ControlPlaneIT {
         dir = tempDir;
         redisA = RedisServerProcess.builder().password("a-pass").start();
         redisB = RedisServerProcess.builder().password("b-pass").start();
-        write("admin.token", ADMIN_TOKEN + "\n");
-        write("dp.token", DP_TOKEN + "\n");
         write("a.pw", "a-pass\n");
         write("b.pw", "b-pass\n");
-        controlPort = FreePorts.next();
-        controlPlane = JavaProcess.start(TurnoutJar.CONTROL_PLANE, dir.resolve("control-plane.log"), Map.of(),
-                "--listen", "127.0.0.1:" + controlPort, "--data-dir", dir.resolve("state").toString(),
-                "--token-file", dir.resolve("admin.token").toString(),
-                "--data-plane-token-file", dir.resolve("dp.token").toString());
-        admin = new AdminStub("127.0.0.1", controlPort, ADMIN_TOKEN);
-        Await.until(STARTUP, "the control plane to answer", () -> {
-            controlPlane.assertAlive();
-            return admin.statusIfUp().isPresent();
-        });
+        fleet = TurnoutFleet.start(dir, 2);
+        controlPlane = fleet.controlPlane();
+        controlPort = fleet.controlPort();
+        admin = fleet.admin();
+        dataPlanes.addAll(fleet.dataPlanes());
         for (int i = 0; i < 2; i++) {
-            dataPlanePorts[i] = FreePorts.next();
-            dataPlanes.add(JavaProcess.start(TurnoutJar.DATA_PLANE, dir.resolve("dp" + (i + 1) + ".log"), Map.of(),
-                    "--control-plane", "127.0.0.1:" + controlPort, "--token-file", dir.resolve("dp.token").toString(),
-                    "--id", "dp" + (i + 1), "--listen", "127.0.0.1:" + dataPlanePorts[i]));
+            dataPlanePorts[i] = fleet.listeners().get(i).port();
         }
-        Await.until(STARTUP, "both data planes to register", () -> {
-            dataPlanes.forEach(JavaProcess::assertAlive);
-            return connected("dp1") && connected("dp2");
-        });
     }
 
     @AfterAll
@@ -94,12 +79,8 @@ class ControlPlaneIT {
                 c.close();
             }
         }
-        if (admin != null) {
-            admin.close();
-        }
-        dataPlanes.forEach(JavaProcess::close);
-        if (controlPlane != null) {
-            controlPlane.close();
+        if (fleet != null) {
+            fleet.close();
         }
         if (redisA != null) {
             redisA.close();
@@ -211,7 +192,7 @@ class ControlPlaneIT {
         }
         // The data planes kept serving the last good configuration.
         assertThat(client1.get("counter")).isEqualTo("2");
-        assertThat(status.toString()).doesNotContain("b-pass").doesNotContain(ADMIN_TOKEN).doesNotContain(DP_TOKEN);
+        assertThat(status.toString()).doesNotContain("b-pass").doesNotContain(fleet.adminToken()).doesNotContain(fleet.dataPlaneToken());
     }
 
     @Test
@@ -251,7 +232,7 @@ class ControlPlaneIT {
     private ProxyctlResult proxyctl(String... args) {
         Path log = dir.resolve("proxyctl-" + (++proxyctlRuns) + ".out");
         try (JavaProcess p = JavaProcess.start(TurnoutJar.PROXYCTL, log,
-                Map.of("TURNOUT_CONTROL_PLANE", "127.0.0.1:" + controlPort, "TURNOUT_TOKEN", ADMIN_TOKEN), args)) {
+                Map.of("TURNOUT_CONTROL_PLANE", "127.0.0.1:" + controlPort, "TURNOUT_TOKEN", fleet.adminToken()), args)) {
             int code = p.waitFor(60);
             return new ProxyctlResult(code, p.output());
         }

@@ -124,6 +124,26 @@ public final class TurnoutFleet implements AutoCloseable {
         return List.copyOf(listeners);
     }
 
+    public JavaProcess controlPlane() {
+        return controlPlane;
+    }
+
+    public int controlPort() {
+        return controlPort;
+    }
+
+    public List<JavaProcess> dataPlanes() {
+        return List.copyOf(dataPlanes);
+    }
+
+    public String adminToken() {
+        return ADMIN_TOKEN;
+    }
+
+    public String dataPlaneToken() {
+        return DP_TOKEN;
+    }
+
     public AdminStub admin() {
         return admin;
     }
