@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
 
 /**
  * The data plane's half of pause and switch (PAUSE_SWITCH.md 1-7 and 10), driven directly through its
@@ -211,6 +212,24 @@ class PauseInDataPlaneIT {
             assertThat(c.read()).isEqualTo(List.of("list", "e1"));
             assertThat(d.llen("list")).isZero();
             assertThat(c.call("PING")).isEqualTo("PONG");
+        }
+    }
+
+    @Test
+    void anXreadFromDollarEndedByAPauseStillGetsTheEntryAddedDuringIt() {
+        start(2);
+        try (RawRedisClient c = client(); Jedis d = direct(redis)) {
+            d.xadd("s", StreamEntryID.NEW_ENTRY, java.util.Map.of("before", "1"));
+            c.command("XREAD", "BLOCK", "20000", "STREAMS", "s", "$");
+            Await.until(WAIT, "XREAD blocked upstream", () -> d.clientList().lines()
+                    .anyMatch(l -> l.contains(" flags=b ") && l.contains(" cmd=xread ")));
+            pauseAndAwaitPaused();
+            StreamEntryID during = d.xadd("s", StreamEntryID.NEW_ENTRY,
+                    java.util.Map.of("during", "1"));
+            pauses.resume("op", "resumed");
+            Object reply = c.read();
+            assertThat(reply.toString()).as("the entry added while paused").contains(during.toString()).contains("during")
+                    .doesNotContain("before");
         }
     }
 

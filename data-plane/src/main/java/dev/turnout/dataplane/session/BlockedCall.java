@@ -3,6 +3,7 @@ package dev.turnout.dataplane.session;
 import dev.turnout.dataplane.upstream.ReplySink;
 import dev.turnout.dataplane.upstream.UpstreamConnection;
 import io.netty.buffer.ByteBuf;
+import java.util.Map;
 
 /**
  * A blocking command (BLPOP, XREAD BLOCK, ...) in flight on a session's dedicated connection. It is its own
@@ -28,6 +29,10 @@ final class BlockedCall implements ReplySink {
     /** Ended upstream by a pause; the client still waits, and the command runs again on resume. */
     boolean waitingForResume;
     long remainingNanos;
+    /** For an XREAD with {@code $} IDs: how to end it without losing entries (null otherwise). */
+    StreamTails tails;
+    /** The IDs read when it was ended, by argument index, to re-issue it with in place of {@code $}. */
+    Map<Integer, byte[]> resolvedIds = Map.of();
 
     BlockedCall(Session session, ByteBuf command, BlockingTimeout kind, int timeoutArgument, long timeoutNanos,
                 long startNanos, UpstreamConnection connection) {

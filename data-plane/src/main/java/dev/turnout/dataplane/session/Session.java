@@ -19,6 +19,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -351,8 +353,9 @@ public final class Session implements ReplySink {
         flushRun();
         int argument = kind.argument(frame);
         long timeout = argument < 0 ? -1 : kind.parseNanos(frame.argAsString(argument));
-        ByteBuf copy = argument < 0 || timeout < 0 ? null : encode(frame, -1, null);
+        ByteBuf copy = argument < 0 || timeout < 0 ? null : encode(frame, Map.of());
         BlockedCall call = new BlockedCall(this, copy, kind, argument, timeout, System.nanoTime(), connection);
+        call.tails = StreamTails.of(frame);
         blocked = call;
         replies.expectRemote(1);
         inflight++;
@@ -404,7 +407,9 @@ public final class Session implements ReplySink {
             return;
         }
         String timeout = old.remainingNanos == 0 ? "0" : old.kind.format(old.remainingNanos);
-        ByteBuf command = decodeAndEncode(old.command, old.timeoutArgument, ascii(timeout));
+        Map<Integer, byte[]> replace = new HashMap<>(old.resolvedIds);
+        replace.put(old.timeoutArgument, ascii(timeout));
+        ByteBuf command = decodeAndEncode(old.command, replace);
         BlockedCall next = new BlockedCall(this, old.command, old.kind, old.timeoutArgument, old.remainingNanos,
                 System.nanoTime(), connection);
         blocked = next;
@@ -841,9 +846,14 @@ public final class Session implements ReplySink {
         if (other == null) {
             return;
         }
+        call.unblockRequested = true;
+        if (call.tails != null) {
+            other.send(call.tails.unblockCommands(connection.serverClientId(), channel.alloc()),
+                    call.tails.repliesFor(call), call.tails.replies());
+            return;
+        }
         ByteBuf command = channel.alloc().buffer(64);
         RespWriter.command(command, "CLIENT", "UNBLOCK", Long.toString(connection.serverClientId()), "TIMEOUT");
-        call.unblockRequested = true;
         other.send(command, UNBLOCK_REPLIES, 1);
     }
 
@@ -1027,12 +1037,10 @@ public final class Session implements ReplySink {
         }
     };
 
-    /** The command in {@code frame} as a multibulk, argument {@code replace} (if >= 0) swapped for {@code with}. */
-    private ByteBuf encode(CommandFrame frame, int replace, byte[] with) {
+    /** The command in {@code frame} as a multibulk, with the arguments {@code replace} names swapped. */
+    private ByteBuf encode(CommandFrame frame, Map<Integer, byte[]> replace) {
         byte[][] args = arguments(frame);
-        if (replace >= 0) {
-            args[replace] = with;
-        }
+        replace.forEach((i, with) -> args[i] = with);
         ByteBuf out = channel.alloc().buffer();
         RespWriter.command(out, args);
         return out;
@@ -1049,13 +1057,13 @@ public final class Session implements ReplySink {
     }
 
     /** {@link #encode} of a command the proxy encoded before. */
-    private ByteBuf decodeAndEncode(ByteBuf command, int replace, byte[] with) {
+    private ByteBuf decodeAndEncode(ByteBuf command, Map<Integer, byte[]> replace) {
         CommandFrame frame = new CommandFrame();
         try {
             if (!heldParser.parse(command.duplicate(), frame, channel.alloc())) {
                 throw new IllegalStateException("a command the proxy encoded does not parse");
             }
-            return encode(frame, replace, with);
+            return encode(frame, replace);
         } catch (RespProtocolException e) {
             throw new IllegalStateException("a command the proxy encoded does not parse", e);
         } finally {
