@@ -8,8 +8,10 @@ import dev.turnout.dataplane.config.ListenerConfig;
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.config.Secret;
+import dev.turnout.dataplane.config.UserConfig;
 import dev.turnout.dataplane.server.ProxyServer;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -90,6 +92,7 @@ public final class DataPlaneFixture implements AutoCloseable {
         private int threads = 2;
         private int databases = RouteConfig.DEFAULT_DATABASES;
         private Duration connectTimeout = Duration.ofSeconds(2);
+        private Map<String, UserConfig> users = Map.of();
 
         private Builder(HostAndPort upstream) {
             this.upstream = upstream;
@@ -121,6 +124,16 @@ public final class DataPlaneFixture implements AutoCloseable {
             return this;
         }
 
+        /** Clients the proxy authenticates itself. */
+        public Builder users(UserConfig... users) {
+            Map<String, UserConfig> byName = new LinkedHashMap<>();
+            for (UserConfig u : users) {
+                byName.put(u.name(), u);
+            }
+            this.users = byName;
+            return this;
+        }
+
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
             return this;
@@ -131,7 +144,7 @@ public final class DataPlaneFixture implements AutoCloseable {
             RouteConfig route = new RouteConfig("default", upstream, user,
                     password == null ? null : Secret.of(password), databases, connectTimeout);
             ConfigHolder holder = new ConfigHolder(new ProxyConfig(0,
-                    List.of(new ListenerConfig(listen, "default")), Map.of("default", route), limits));
+                    List.of(new ListenerConfig(listen, "default")), Map.of("default", route), limits, users));
             ProxyServer server = new ProxyServer(holder, COMMANDS, threads);
             try {
                 server.start();

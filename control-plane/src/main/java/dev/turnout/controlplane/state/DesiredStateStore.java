@@ -152,7 +152,7 @@ public final class DesiredStateStore implements Closeable {
         for (RouteConfig route : parsed.routes().values()) {
             routes.put(route.name(), keepMaskedPassword(route));
         }
-        return commit(new ProxyConfig(0, parsed.listeners(), routes, parsed.limits()));
+        return commit(new ProxyConfig(0, parsed.listeners(), routes, parsed.limits(), parsed.users()));
     }
 
     /**
@@ -193,7 +193,7 @@ public final class DesiredStateStore implements Closeable {
                 : new RouteConfig(name, address, newUser, newPassword, old.databases(), old.connectTimeout());
         Map<String, RouteConfig> routes = new LinkedHashMap<>(state.routes());
         routes.put(name, route);
-        return commit(new ProxyConfig(0, state.listeners(), routes, state.limits()));
+        return commit(new ProxyConfig(0, state.listeners(), routes, state.limits(), state.users()));
     }
 
     @Override

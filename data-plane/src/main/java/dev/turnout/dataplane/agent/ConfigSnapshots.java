@@ -3,12 +3,14 @@ package dev.turnout.dataplane.agent;
 import dev.turnout.dataplane.config.ConfigException;
 import dev.turnout.dataplane.config.HostAndPort;
 import dev.turnout.dataplane.config.LimitsConfig;
+import dev.turnout.dataplane.config.UserConfig;
 import dev.turnout.dataplane.config.ListenerConfig;
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.config.Secret;
 import dev.turnout.v1.ConfigSnapshot;
 import dev.turnout.v1.Limits;
+import dev.turnout.v1.User;
 import dev.turnout.v1.Listener;
 import dev.turnout.v1.Route;
 import java.time.Duration;
@@ -58,6 +60,11 @@ public final class ConfigSnapshots {
                 .setMaxMultibulkLength(limits.maxMultibulkLength())
                 .setMaxInlineLength(limits.maxInlineLength())
                 .setMaxInflightPerClient(limits.maxInflightPerClient()));
+        for (UserConfig user : config.users().values()) {
+            snapshot.addUsers(User.newBuilder().setName(user.name()).setPasswordHash(user.passwordHash())
+                    .setNamespace(user.namespace()).setCommands(user.commands())
+                    .setMaxConnections(user.maxConnections()).setRateLimit(user.rateLimit()));
+        }
         return snapshot.build();
     }
 
@@ -72,7 +79,25 @@ public final class ConfigSnapshots {
         Map<String, RouteConfig> routes = routes(snapshot.getRoutesMap());
         List<ListenerConfig> listeners = listeners(snapshot.getListenersList(), routes);
         LimitsConfig limits = snapshot.hasLimits() ? limits(snapshot.getLimits()) : LimitsConfig.DEFAULTS;
-        return new ProxyConfig(snapshot.getVersion(), listeners, routes, limits);
+        return new ProxyConfig(snapshot.getVersion(), listeners, routes, limits, users(snapshot.getUsersList()));
+    }
+
+    private static Map<String, UserConfig> users(List<User> proto) throws ConfigException {
+        Map<String, UserConfig> users = new LinkedHashMap<>();
+        for (int i = 0; i < proto.size(); i++) {
+            User u = proto.get(i);
+            String path = "users[" + i + "]";
+            byte[] sha = UserConfig.parseHash(u.getPasswordHash());
+            if (u.getName().isEmpty() || sha == null) {
+                throw new ConfigException(path, "expected a name and a password hash sha256:<64 hex digits>");
+            }
+            if (users.put(u.getName(), new UserConfig(u.getName(), sha, u.getNamespace(),
+                    u.getCommands().isEmpty() ? "+@all" : u.getCommands(), Math.max(0, u.getMaxConnections()),
+                    Math.max(0, u.getRateLimit()))) != null) {
+                throw new ConfigException(path + ".name", "'" + u.getName() + "' is defined twice");
+            }
+        }
+        return users;
     }
 
     private static Map<String, RouteConfig> routes(Map<String, Route> proto) throws ConfigException {

@@ -376,7 +376,7 @@ public final class ControlPlaneAgent implements AutoCloseable {
                 listeners.add(new ListenerConfig(listen, DEFAULT_ROUTE));
             }
         }
-        return new ProxyConfig(snapshot.version(), listeners, snapshot.routes(), snapshot.limits());
+        return new ProxyConfig(snapshot.version(), listeners, snapshot.routes(), snapshot.limits(), snapshot.users());
     }
 
     private void reject(Stream stream, ConfigSnapshot snapshot, String error) {

@@ -38,7 +38,9 @@ import java.util.function.Function;
  */
 public final class ConfigDocumentReader {
 
-    private static final Set<String> TOP_KEYS = Set.of("listeners", "routes", "limits");
+    private static final Set<String> TOP_KEYS = Set.of("listeners", "routes", "limits", "users");
+    private static final Set<String> USER_KEYS = Set.of("name", "password", "namespace", "commands", "max-connections",
+            "rate-limit");
     private static final Set<String> LISTENER_KEYS = Set.of("listen", "route");
     private static final Set<String> ROUTE_KEYS =
             Set.of("upstream", "user", "password", "password-file", "password-env", "databases", "connect-timeout");
@@ -83,7 +85,44 @@ public final class ConfigDocumentReader {
         Map<String, RouteConfig> routes = routes(root.get("routes"), relativeTo);
         List<ListenerConfig> listeners = listeners(root.get("listeners"), routes);
         LimitsConfig limits = limits(root.get("limits"));
-        return new ProxyConfig(0, listeners, routes, limits);
+        return new ProxyConfig(0, listeners, routes, limits, users(root.get("users")));
+    }
+
+    /** {@code users:} a list of {name, password: sha256:<hex>, namespace, commands, max-connections, rate-limit}. */
+    private Map<String, UserConfig> users(JsonNode node) throws ConfigException {
+        Map<String, UserConfig> users = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return users;
+        }
+        if (!node.isArray()) {
+            throw new ConfigException("users", "expected a list of users, got " + node.getNodeType().toString().toLowerCase());
+        }
+        for (int i = 0; i < node.size(); i++) {
+            String path = "users[" + i + "]";
+            JsonNode u = node.get(i);
+            requireObject(path, u);
+            checkKeys(path, u, USER_KEYS);
+            String name = requiredText(path + ".name", u.get("name"));
+            if (name.isEmpty() || !name.chars().allMatch(c -> c > ' ' && c < 127)) {
+                throw new ConfigException(path + ".name", "expected a user name without spaces, got '" + name + "'");
+            }
+            if (users.containsKey(name)) {
+                throw new ConfigException(path + ".name", "'" + name + "' is defined twice");
+            }
+            String hash = requiredText(path + ".password", u.get("password"));
+            byte[] sha = UserConfig.parseHash(hash);
+            if (sha == null) {
+                throw new ConfigException(path + ".password", "expected sha256:<64 hex digits> (store the hash, never the"
+                        + " password: printf %s 'the password' | sha256sum)");
+            }
+            String namespace = u.has("namespace") ? optionalText(path + ".namespace", u.get("namespace")) : name + ":";
+            String commands = u.has("commands") ? optionalText(path + ".commands", u.get("commands")) : "+@all";
+            int maxConnections = u.has("max-connections") ? positiveInt(path + ".max-connections", u.get("max-connections")) : 0;
+            int rateLimit = u.has("rate-limit") ? positiveInt(path + ".rate-limit", u.get("rate-limit")) : 0;
+            users.put(name, new UserConfig(name, sha, namespace == null ? "" : namespace, commands == null ? "+@all" : commands,
+                    maxConnections, rateLimit));
+        }
+        return users;
     }
 
     private Map<String, RouteConfig> routes(JsonNode node, Path relativeTo) throws ConfigException {

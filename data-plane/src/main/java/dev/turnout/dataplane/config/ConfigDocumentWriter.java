@@ -60,6 +60,20 @@ public final class ConfigDocumentWriter {
                 .put("max-multibulk-length", limits.maxMultibulkLength())
                 .put("max-inline-length", size(limits.maxInlineLength()))
                 .put("max-inflight-per-client", limits.maxInflightPerClient());
+        if (!config.users().isEmpty()) {
+            // Password hashes, not passwords: written as they are, so that the output reads back the same.
+            var users = root.putArray("users");
+            for (UserConfig user : config.users().values()) {
+                var u = users.addObject().put("name", user.name()).put("password", user.passwordHash())
+                        .put("namespace", user.namespace()).put("commands", user.commands());
+                if (user.maxConnections() > 0) {
+                    u.put("max-connections", user.maxConnections());
+                }
+                if (user.rateLimit() > 0) {
+                    u.put("rate-limit", user.rateLimit());
+                }
+            }
+        }
         try {
             return YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {

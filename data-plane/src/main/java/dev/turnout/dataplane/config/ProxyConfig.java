@@ -12,13 +12,20 @@ import java.util.Objects;
  * @param listeners client-facing listeners
  * @param routes    routes by name
  * @param limits    client limits
+ * @param users     the clients the proxy authenticates itself, by name (none: clients need no AUTH)
  */
 public record ProxyConfig(long version, List<ListenerConfig> listeners, Map<String, RouteConfig> routes,
-                          LimitsConfig limits) {
+                          LimitsConfig limits, Map<String, UserConfig> users) {
+
+    /** Without users: clients need no AUTH. */
+    public ProxyConfig(long version, List<ListenerConfig> listeners, Map<String, RouteConfig> routes, LimitsConfig limits) {
+        this(version, listeners, routes, limits, Map.of());
+    }
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
         routes = Map.copyOf(routes);
+        users = Map.copyOf(users);
         Objects.requireNonNull(limits, "limits");
         for (ListenerConfig listener : listeners) {
             if (!routes.containsKey(listener.route())) {
@@ -37,6 +44,6 @@ public record ProxyConfig(long version, List<ListenerConfig> listeners, Map<Stri
     }
 
     public ProxyConfig withVersion(long newVersion) {
-        return new ProxyConfig(newVersion, listeners, routes, limits);
+        return new ProxyConfig(newVersion, listeners, routes, limits, users);
     }
 }

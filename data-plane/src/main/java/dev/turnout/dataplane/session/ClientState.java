@@ -1,5 +1,7 @@
 package dev.turnout.dataplane.session;
 
+import dev.turnout.dataplane.config.UserConfig;
+
 /**
  * What a client set on its connection that the proxy keeps itself, because the upstream connection is
  * shared: selected db, protocol, name, library info, reply mode. Replayed on a new upstream after a switch.
@@ -13,6 +15,10 @@ final class ClientState {
     String libName;
     String libVersion;
     ReplyMode replyMode = ReplyMode.ON;
+    /** Whether the client may run commands: true from the start when no users are configured. */
+    boolean authenticated;
+    /** The user it authenticated as, or null. */
+    UserConfig user;
     /** The CLIENT TRACKING ON command the client sent (its arguments), replayed on a new upstream. */
     byte[][] trackingCommand;
 

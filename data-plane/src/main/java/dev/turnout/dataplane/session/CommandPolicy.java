@@ -1,8 +1,10 @@
 package dev.turnout.dataplane.session;
 
+import dev.turnout.dataplane.command.CommandFlag;
 import dev.turnout.dataplane.command.CommandSpec;
 import dev.turnout.dataplane.command.CommandTable;
 import dev.turnout.dataplane.resp.CommandFrame;
+import io.netty.buffer.ByteBuf;
 import java.util.Map;
 import java.util.Set;
 
@@ -63,6 +65,25 @@ final class CommandPolicy {
                         + table.redisVersion() + "?)");
             }
         }
+    }
+
+    /** What a client that has not authenticated yet gets for anything but AUTH, HELLO, QUIT and the like. */
+    static final CommandHandler NOAUTH = new CommandHandler() {
+        @Override
+        public Route route(Session session, CommandFrame frame) {
+            return Route.LOCAL;
+        }
+
+        @Override
+        public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
+            session.reply(session.error("NOAUTH Authentication required."));
+        }
+    };
+
+    /** Before AUTH: the command's handler if Redis runs it unauthenticated (its no_auth flag), else NOAUTH. */
+    CommandHandler handlerBeforeAuth(CommandFrame frame) {
+        CommandSpec spec = table.lookup(frame.source(), frame.base() + frame.argOffset(0), frame.argLength(0));
+        return spec != null && spec.hasFlag(CommandFlag.NO_AUTH) ? byId[spec.id()] : NOAUTH;
     }
 
     /** The handler for the command in {@code frame}; unknown commands are forwarded unchanged. */

@@ -1,5 +1,6 @@
 package dev.turnout.dataplane.session;
 
+import dev.turnout.dataplane.config.UserConfig;
 import dev.turnout.dataplane.resp.CommandFrame;
 import dev.turnout.dataplane.resp.RespWriter;
 import io.netty.buffer.ByteBuf;
@@ -68,7 +69,11 @@ final class ConnectionHandlers {
         }
     };
 
-    /** AUTH: no client users are configured, so the proxy behaves like a Redis without a password. */
+    /**
+     * AUTH [user] password. With users configured the proxy checks them itself (never forwarding the client's
+     * credentials): {@code AUTH password} is the user "default". Without users it behaves like a Redis without a
+     * password.
+     */
     static final CommandHandler AUTH_COMMAND = new CommandHandler() {
         @Override
         public Route route(Session session, CommandFrame frame) {
@@ -79,6 +84,13 @@ final class ConnectionHandlers {
         public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
             if (frame.argc() < 2 || frame.argc() > 3) {
                 session.reply(wrongArity(session, "auth"));
+                return;
+            }
+            if (session.usersConfigured()) {
+                String user = frame.argc() == 2 ? UserConfig.DEFAULT_USER : frame.argAsString(1);
+                if (session.authenticate(user, argBytes(frame, frame.argc() - 1))) {
+                    session.replyOk();
+                }
                 return;
             }
             String failure = frame.argc() == 2
@@ -129,6 +141,13 @@ final class ConnectionHandlers {
             for (int i = next; i < frame.argc(); i++) {
                 int more = frame.argc() - i - 1;
                 if (frame.argEqualsIgnoreCase(i, AUTH) && more >= 2) {
+                    if (session.usersConfigured()) {
+                        if (!session.authenticate(frame.argAsString(i + 1), argBytes(frame, i + 2))) {
+                            return;
+                        }
+                        i += 2;
+                        continue;
+                    }
                     String failure = checkUser(frame.argAsString(i + 1));
                     if (failure != null) {
                         session.reply(session.error(failure));
@@ -148,6 +167,12 @@ final class ConnectionHandlers {
                     session.reply(session.error("ERR Syntax error in HELLO option '" + frame.argAsString(i) + "'"));
                     return;
                 }
+            }
+            if (!session.client.authenticated) {
+                session.reply(session.error("NOAUTH HELLO must be called with the client already authenticated, "
+                        + "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client "
+                        + "and select the RESP protocol version at the same time"));
+                return;
             }
             if (protocol != session.protocol() && session.isPinned()) {
                 session.reply(session.error("ERR Turnout cannot switch the protocol while the connection is in a "
@@ -230,6 +255,12 @@ final class ConnectionHandlers {
             session.reply(b);
         }
     };
+
+    private static byte[] argBytes(CommandFrame frame, int i) {
+        byte[] bytes = new byte[frame.argLength(i)];
+        frame.source().getBytes(frame.base() + frame.argOffset(i), bytes);
+        return bytes;
+    }
 
     static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);

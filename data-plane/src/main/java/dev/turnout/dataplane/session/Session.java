@@ -2,6 +2,7 @@ package dev.turnout.dataplane.session;
 
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
+import dev.turnout.dataplane.config.UserConfig;
 import dev.turnout.dataplane.resp.CommandFrame;
 import dev.turnout.dataplane.resp.RequestParser;
 import dev.turnout.dataplane.resp.RespError;
@@ -17,11 +18,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +56,7 @@ public final class Session implements ReplySink {
     private static final int PAUSE_UPSTREAM = 1 << 2;
     private static final int PAUSE_CLIENT_SLOW = 1 << 3;
     private static final int PAUSE_CLOSING = 1 << 4;
+    private static final int PAUSE_AUTH = 1 << 5;
 
     private final Channel channel;
     private final SessionContext context;
@@ -118,6 +123,7 @@ public final class Session implements ReplySink {
         this.client = new ClientState(context.nextClientId());
         this.heldParser = parserForHeldCommands;
         this.maxInflight = context.config().get().limits().maxInflightPerClient();
+        this.client.authenticated = context.config().get().users().isEmpty();
         loopSessions.add(this);
     }
 
@@ -158,6 +164,9 @@ public final class Session implements ReplySink {
     }
 
     private CommandHandler handlerFor(CommandFrame frame) {
+        if (!client.authenticated) {
+            return context.policy().handlerBeforeAuth(frame);
+        }
         if (pinReasons == 0) {
             return context.policy().handlerFor(frame);
         }
@@ -554,6 +563,49 @@ public final class Session implements ReplySink {
         }
         flushRun();
         replies.local(reply);
+    }
+
+    /**
+     * Checks {@code password} for {@code userName} against the configured users; on success the session is
+     * authenticated as that user. On failure the reply is WRONGPASS, delayed after repeated failures from the
+     * client's address (only while the client is unauthenticated, when nothing of it can be upstream).
+     *
+     * @return whether it succeeded (the caller replies on success; this method replied on failure)
+     */
+    boolean authenticate(String userName, byte[] password) {
+        UserConfig user = context.config().get().users().get(userName);
+        InetAddress address = channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        if (user != null && user.accepts(password)) {
+            client.user = user;
+            client.authenticated = true;
+            context.authFailures().succeeded(address);
+            return true;
+        }
+        long delay = context.authFailures().failed(address);
+        ByteBuf wrong = error("WRONGPASS invalid username-password pair or user is disabled.");
+        if (delay == 0 || client.authenticated || inflight > 0 || replyBudget == 0) {
+            reply(wrong);
+            return false;
+        }
+        flushRun();
+        replies.expectRemote(1);
+        pauseReading(PAUSE_AUTH);
+        channel.eventLoop().schedule(() -> {
+            if (closed) {
+                wrong.release();
+                return;
+            }
+            replies.remote(wrong, 1);
+            resumeReading(PAUSE_AUTH);
+            closeIfDrained();
+            flushReplies();
+        }, delay, TimeUnit.MILLISECONDS);
+        return false;
+    }
+
+    /** Whether clients must AUTH on this data plane (users are configured). */
+    boolean usersConfigured() {
+        return !context.config().get().users().isEmpty();
     }
 
     void replyOk() {

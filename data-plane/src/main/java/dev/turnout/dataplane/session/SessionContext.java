@@ -14,6 +14,7 @@ public final class SessionContext {
     private final Upstreams upstreams;
     private final Sessions sessions;
     private final AtomicLong nextClientId = new AtomicLong(1);
+    private final AuthFailures authFailures = new AuthFailures();
 
     public SessionContext(CommandTable commands, ConfigHolder config, Upstreams upstreams, Sessions sessions) {
         this.commands = commands;
@@ -21,6 +22,10 @@ public final class SessionContext {
         this.config = config;
         this.upstreams = upstreams;
         this.sessions = sessions;
+    }
+
+    AuthFailures authFailures() {
+        return authFailures;
     }
 
     public Sessions sessions() {

@@ -8,6 +8,7 @@ import dev.turnout.dataplane.config.HostAndPort;
 import dev.turnout.dataplane.config.LimitsConfig;
 import dev.turnout.dataplane.config.ListenerConfig;
 import dev.turnout.dataplane.config.ProxyConfig;
+import dev.turnout.dataplane.config.UserConfig;
 import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.config.Secret;
 import dev.turnout.v1.ConfigSnapshot;
@@ -16,6 +17,7 @@ import dev.turnout.v1.Listener;
 import dev.turnout.v1.Route;
 import java.time.Duration;
 import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,18 @@ class ConfigSnapshotsTest {
         ConfigSnapshot proto = ConfigSnapshots.toProto(config);
         assertThat(ConfigSnapshots.fromProto(proto)).isEqualTo(config);
         assertThat(ConfigSnapshots.toProto(ConfigSnapshots.fromProto(proto))).isEqualTo(proto);
+    }
+
+    @Test
+    void usersRoundTripAsHashes() throws Exception {
+        ProxyConfig base = sample();
+        UserConfig alice = new UserConfig("alice", UserConfig.sha256("s3cret".getBytes(StandardCharsets.UTF_8)),
+                "alice:", "+@all -@dangerous", 200, 50000);
+        ProxyConfig config = new ProxyConfig(base.version(), base.listeners(), base.routes(), base.limits(),
+                Map.of("alice", alice));
+        ConfigSnapshot proto = ConfigSnapshots.toProto(config);
+        assertThat(proto.getUsers(0).getPasswordHash()).isEqualTo(alice.passwordHash()).doesNotContain("s3cret");
+        assertThat(ConfigSnapshots.fromProto(proto)).isEqualTo(config);
     }
 
     @Test

@@ -113,7 +113,7 @@ class ConfigDocumentReaderTest {
 
     @Test
     void unknownKeysNameTheirPathAndTheKnownOnes() {
-        assertError("route: {}", "route: unknown key (expected one of: limits, listeners, routes)");
+        assertError("route: {}", "route: unknown key (expected one of: limits, listeners, routes, users)");
         assertError(route("upstream: 127.0.0.1:6379\npasword-file: x"), "routes.orders.pasword-file: unknown key "
                 + "(expected one of: connect-timeout, databases, password, password-env, password-file, upstream, user)");
         assertError(route("upstream: 127.0.0.1:6379") + "listeners:\n  - listen: 127.0.0.1:6380\n    rout: orders",
@@ -259,5 +259,32 @@ class ConfigDocumentReaderTest {
         assertThatThrownBy(() -> reader.read(dir.resolve("absent.yaml")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("cannot read configuration file ");
+    }
+
+    @Test
+    void usersWithHashedPasswordsRoundTripThroughTheWriter() throws Exception {
+        String hash = "sha256:" + "ab".repeat(32);
+        ProxyConfig config = read("routes:\n  default:\n    upstream: 127.0.0.1:6379\n"
+                + "users:\n  - name: alice\n    password: " + hash + "\n    commands: \"+@all -@dangerous\"\n"
+                + "    max-connections: 200\n    rate-limit: 50000\n  - name: admin\n    password: " + hash
+                + "\n    namespace: \"\"\n");
+        UserConfig alice = config.users().get("alice");
+        assertThat(alice.namespace()).isEqualTo("alice:");
+        assertThat(alice.passwordHash()).isEqualTo(hash);
+        assertThat(alice.commands()).isEqualTo("+@all -@dangerous");
+        assertThat(alice.maxConnections()).isEqualTo(200);
+        assertThat(alice.rateLimit()).isEqualTo(50000);
+        assertThat(config.users().get("admin").namespace()).isEmpty();
+        assertThat(read(ConfigDocumentWriter.toYaml(config, true))).isEqualTo(config);
+    }
+
+    @Test
+    void aUserPasswordMustBeAHash() {
+        assertError("routes:\n  default:\n    upstream: 127.0.0.1:6379\nusers:\n  - name: alice\n    password: s3cret\n",
+                "users[0].password: expected sha256:<64 hex digits> (store the hash, never the password: "
+                        + "printf %s 'the password' | sha256sum)");
+        assertError("routes:\n  default:\n    upstream: 127.0.0.1:6379\nusers:\n  - name: a\n    password: sha256:"
+                + "00".repeat(32) + "\n  - name: a\n    password: sha256:" + "00".repeat(32) + "\n",
+                "users[1].name: 'a' is defined twice");
     }
 }
