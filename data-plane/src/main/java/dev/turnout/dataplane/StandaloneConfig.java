@@ -88,7 +88,7 @@ final class StandaloneConfig {
                 throw new ConfigException("limits", e.getMessage());
             }
         }
-        return new ProxyConfig(0, listeners, routes, limits);
+        return new ProxyConfig(0, listeners, routes, limits, base == null ? Map.of() : base.users());
     }
 
     private Secret flagPassword() throws ConfigException {

@@ -14,9 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * The real thing: {@code java -jar turnout-data-plane.jar} as a child process, configured by a YAML file and
@@ -110,6 +113,43 @@ class StandaloneProcessIT {
                 assertThat(failure).contains("routes.default.pasword-file: unknown key");
                 assertThat(client.get("who")).as("still the previous configuration").isEqualTo("B");
                 assertThat(proxy.isAlive()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void usersInTheConfigurationFileMustAuthenticate() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            int listen = FreePorts.next();
+            Path config = directory.resolve("users.yaml");
+            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest("s3cret".getBytes(StandardCharsets.UTF_8)));
+            writeAtomically(config, """
+                    listeners:
+                      - listen: 127.0.0.1:%d
+                        route: default
+                    routes:
+                      default:
+                        upstream: 127.0.0.1:%d
+                    users:
+                      - name: alice
+                        password: sha256:%s
+                    """.formatted(listen, redis.port(), hash));
+            Process proxy = start(Map.of(), "--config", config.toString());
+            Await.until(STARTUP, "the data plane to listen", () -> {
+                assertThat(proxy.isAlive()).as(() -> log(proxy)).isTrue();
+                try (Jedis probe = new Jedis("127.0.0.1", listen)) {
+                    probe.ping();
+                    return false;
+                } catch (JedisDataException e) {
+                    return e.getMessage().startsWith("NOAUTH");
+                } catch (JedisConnectionException e) {
+                    return false;
+                }
+            });
+            try (Jedis client = new Jedis("127.0.0.1", listen)) {
+                assertThat(client.auth("alice", "s3cret")).isEqualTo("OK");
+                assertThat(client.set("k", "v")).isEqualTo("OK");
             }
         }
     }
