@@ -64,6 +64,15 @@ class ClientAuthIT {
     }
 
     @Test
+    void resetDeauthenticates() {
+        try (RawRedisClient c = client()) {
+            assertThat(c.call("AUTH", "alice", "s3cret")).isEqualTo("OK");
+            assertThat(c.call("RESET")).isEqualTo("RESET");
+            assertThat(c.call("PING")).isEqualTo(new RawRedisClient.Error("NOAUTH Authentication required."));
+        }
+    }
+
+    @Test
     void aWrongPasswordIsWrongpassAndTheConnectionStaysUsable() {
         try (RawRedisClient c = client()) {
             assertThat(c.call("AUTH", "alice", "nope"))

@@ -2,6 +2,7 @@ package dev.turnout.dataplane.config;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -71,7 +72,7 @@ public record UserConfig(String name, byte[] passwordSha256, String namespace, S
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, namespace, commands, maxConnections, rateLimit) * 31 + java.util.Arrays.hashCode(passwordSha256);
+        return Objects.hash(name, namespace, commands, maxConnections, rateLimit) * 31 + Arrays.hashCode(passwordSha256);
     }
 
     @Override

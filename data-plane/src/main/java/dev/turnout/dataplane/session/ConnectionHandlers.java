@@ -242,6 +242,9 @@ final class ConnectionHandlers {
             session.client.reset();
             session.subscriptions.clear();
             session.setWatchBroken(false);
+            // As in Redis, RESET deauthenticates: with users configured the client must AUTH again.
+            session.client.user = null;
+            session.client.authenticated = !session.usersConfigured();
             session.setReplyBudget(1);
             if (session.isPinned() && !session.isMonitoring()) {
                 session.markPinnedDirty();
