@@ -130,6 +130,21 @@ class ClientAuthIT {
     }
 
     @Test
+    void aDelayedWrongpassKeepsPipelinedRepliesInOrder() {
+        try (RawRedisClient setup = client(); RawRedisClient c = client()) {
+            assertThat(setup.call("AUTH", "alice", "s3cret")).isEqualTo("OK");
+            assertThat(setup.call("SET", "ordered", "v")).isEqualTo("OK");
+            for (int i = 0; i < FREE_FAILURES; i++) {
+                c.call("AUTH", "alice", "guess" + i);
+            }
+            c.send("AUTH alice wrong\r\nAUTH alice s3cret\r\nGET ordered\r\n");
+            assertThat(c.read()).isInstanceOf(RawRedisClient.Error.class);
+            assertThat(c.read()).isEqualTo("OK");
+            assertThat(c.read()).isEqualTo("v");
+        }
+    }
+
+    @Test
     void theClientsCredentialsNeverReachRedis() {
         try (RawRedisClient c = client(); Jedis direct = new Jedis(redis.host(), redis.port())) {
             direct.auth("upstream-pw");

@@ -234,6 +234,22 @@ class PauseInDataPlaneIT {
     }
 
     @Test
+    void aSelectSentBehindABlockedPopWaitsForItAcrossAPause() {
+        start(2);
+        try (RawRedisClient c = client(); Jedis d = direct(redis)) {
+            c.command("BLPOP", "list", "20");
+            c.command("SELECT", "1");
+            Await.until(WAIT, "BLPOP blocked upstream", () -> blockedIn(d));
+            pauseAndAwaitPaused();
+            pauses.resume("op", "resumed");
+            Await.until(WAIT, "BLPOP re-issued", () -> blockedIn(d));
+            d.rpush("list", "in-db-0");
+            assertThat(c.read()).as("re-issued on db 0, where it was sent").isEqualTo(List.of("list", "in-db-0"));
+            assertThat(c.read()).isEqualTo("OK");
+        }
+    }
+
+    @Test
     void aBlockedPopThatTimesOutAfterTheResumeStillTimesOut() {
         start(2);
         try (RawRedisClient c = client(); Jedis d = direct(redis)) {

@@ -56,6 +56,10 @@ public final class PauseController implements AutoCloseable {
     private long inflightAtStart = -1;
     private long lastReportNanos;
     private long lastReportedHeld;
+    /** What the last tick saw (a renewal while PAUSED reports it rather than asking the loops under the lock). */
+    private DrainState lastState = DrainState.EMPTY;
+    /** Bumped by every pause start and resume: a tick from an earlier one ignores what it saw. */
+    private long generation;
     private long lastExpiryNanos;
     private ScheduledFuture<?> tick;
     private ScheduledFuture<?> lease;
@@ -84,6 +88,7 @@ public final class PauseController implements AutoCloseable {
         }
         switch (phase) {
             case SERVING -> {
+                generation++;
                 phase = PausePhase.DRAINING;
                 pausedAtNanos = System.nanoTime();
                 inflightAtStart = -1;
@@ -95,7 +100,7 @@ public final class PauseController implements AutoCloseable {
             case DRAINING -> {
                 // The tick reports soon.
             }
-            case PAUSED -> report(PausePhase.PAUSED, drainState(), inflightAtStart, "");
+            case PAUSED -> report(PausePhase.PAUSED, lastState, inflightAtStart, "");
         }
         renewLease();
     }
@@ -115,6 +120,7 @@ public final class PauseController implements AutoCloseable {
         cancel(lease);
         tick = null;
         lease = null;
+        generation++;
         phase = PausePhase.SERVING;
         lastPauseHeldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pausedAtNanos);
         lastPauseEnd = why;
@@ -169,10 +175,12 @@ public final class PauseController implements AutoCloseable {
         // Ask the loops first, outside the lock: a resume must never wait for them.
         long now = System.nanoTime();
         boolean expire;
+        long seenGeneration;
         synchronized (this) {
             if (phase == PausePhase.SERVING) {
                 return;
             }
+            seenGeneration = generation;
             expire = now - lastExpiryNanos >= TimeUnit.MILLISECONDS.toNanos(EXPIRY_INTERVAL_MILLIS);
             if (expire) {
                 lastExpiryNanos = now;
@@ -189,9 +197,10 @@ public final class PauseController implements AutoCloseable {
             return loop.drainState();
         });
         synchronized (this) {
-            if (phase == PausePhase.SERVING) {
-                return;
+            if (phase == PausePhase.SERVING || generation != seenGeneration) {
+                return; // resumed (and maybe paused again, with a tick of its own) while the loops answered
             }
+            lastState = state;
             if (inflightAtStart < 0) {
                 inflightAtStart = state.inflight();
             }

@@ -33,6 +33,8 @@ final class BlockedCall implements ReplySink {
     StreamTails tails;
     /** The IDs read when it was ended, by argument index, to re-issue it with in place of {@code $}. */
     Map<Integer, byte[]> resolvedIds = Map.of();
+    /** Whether the IDs came (or will not come: the transaction was lost; then {@code $} is used). */
+    boolean idsSettled;
 
     BlockedCall(Session session, ByteBuf command, BlockingTimeout kind, int timeoutArgument, long timeoutNanos,
                 long startNanos, UpstreamConnection connection) {
@@ -90,6 +92,12 @@ final class BlockedCall implements ReplySink {
     @Override
     public void flushReplies() {
         session.flushReplies();
+    }
+
+    /** The IDs of an XREAD {@code $} arrived (they may come after the timeout reply). */
+    void idsResolved() {
+        idsSettled = true;
+        session.streamIdsResolved(this);
     }
 
     void release() {

@@ -25,7 +25,10 @@ enum BlockingTimeout {
             "xread", MILLIS_AFTER_BLOCK, "xreadgroup", MILLIS_AFTER_BLOCK);
 
     private static final byte[] BLOCK = Session.ascii("block");
+    /** About 292 years: timeouts beyond it do not fit in a long of nanoseconds. */
+    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(9_000_000_000L);
     private static final byte[] STREAMS = Session.ascii("streams");
+    private static final byte[] GROUP = Session.ascii("group");
 
     static BlockingTimeout of(String command) {
         return BY_COMMAND.getOrDefault(command, NONE);
@@ -43,6 +46,10 @@ enum BlockingTimeout {
                     if (frame.argEqualsIgnoreCase(i, STREAMS)) {
                         return -1;
                     }
+                    if (frame.argEqualsIgnoreCase(i, GROUP)) {
+                        i += 2; // the group and consumer names, which may be any word, "block" included
+                        continue;
+                    }
                     if (frame.argEqualsIgnoreCase(i, BLOCK)) {
                         return i + 1;
                     }
@@ -58,13 +65,17 @@ enum BlockingTimeout {
         try {
             if (this == MILLIS_AFTER_BLOCK) {
                 long millis = Long.parseLong(value);
-                return millis < 0 ? -1 : millis * 1_000_000L;
+                return millis < 0 || millis > MAX_SECONDS.longValue() * 1000 ? -1 : millis * 1_000_000L;
             }
             BigDecimal seconds = new BigDecimal(value);
             if (seconds.signum() < 0) {
                 return -1;
             }
-            return seconds.movePointRight(9).longValue();
+            if (seconds.compareTo(MAX_SECONDS) > 0) {
+                return -1; // beyond what the proxy can count down: not re-issued (the drain waits for it)
+            }
+            long nanos = seconds.movePointRight(9).longValue();
+            return nanos == 0 && seconds.signum() > 0 ? 1_000_000 : nanos; // Redis rounds a tiny timeout up
         } catch (NumberFormatException | ArithmeticException e) {
             return -1;
         }

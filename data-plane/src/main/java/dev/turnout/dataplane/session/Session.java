@@ -79,6 +79,8 @@ public final class Session implements ReplySink {
 
     // The blocking command in flight (or ended by a pause and waiting to be re-issued), if any.
     private BlockedCall blocked;
+    // A WRONGPASS is being delayed: what the client sends meanwhile waits behind it.
+    private boolean authReplyDelayed;
     // A WATCH was open when the session moved to another upstream: its EXEC must fail (null), as Redis's would.
     private boolean watchBroken;
 
@@ -137,7 +139,9 @@ public final class Session implements ReplySink {
         if (closing || frame.argc() == 0) {
             return;
         }
-        if (!held.isEmpty()) {
+        if (!held.isEmpty() || authReplyDelayed || blocked != null) {
+            // Behind held commands, a delayed WRONGPASS, or a blocking command (which a pause may re-issue, so
+            // nothing after it, not even SELECT answered here, may run before it): wait, in order.
             hold(frame, buf, start);
             return;
         }
@@ -227,7 +231,8 @@ public final class Session implements ReplySink {
     }
 
     private void drainHeld() {
-        while (!held.isEmpty() && (!closing || closingError != null) && !closed) {
+        while (!held.isEmpty() && (!closing || closingError != null) && !closed && !authReplyDelayed
+                && blocked == null) {
             ByteBuf bytes = held.peek();
             try {
                 heldFrame.reset();
@@ -247,6 +252,10 @@ public final class Session implements ReplySink {
                 return;
             }
             held.poll();
+            if (pauseHeld > 0) {
+                pauseHeld--;
+                loopSessions.heldByPause = Math.max(0, loopSessions.heldByPause - 1);
+            }
             try {
                 run(handler, heldFrame, bytes, bytes.readerIndex());
                 flushRun();
@@ -382,10 +391,12 @@ public final class Session implements ReplySink {
                 data.release();
                 call.waitingForResume = true;
                 call.remainingNanos = remaining;
+                // A CLIENT UNBLOCK may still be on its way to this connection: never lend it to another command.
+                pinnedDirty = true;
                 startHeldByPause();
                 // The client's reply slot stays open: the re-issued command's reply fills it.
                 replyArrived(count);
-                if (!loopSessions.closed && !closed) {
+                if (!loopSessions.closed && !closed && (call.tails == null || call.idsSettled)) {
                     reissueBlocked();
                     flushReplies();
                 }
@@ -394,6 +405,14 @@ public final class Session implements ReplySink {
         }
         blockedEnded(call);
         onReplies(data, count);
+    }
+
+    /** An XREAD {@code $} ended by a pause has its IDs now: if it waits only for them, it goes again. */
+    void streamIdsResolved(BlockedCall call) {
+        if (call == blocked && call.waitingForResume && !loopSessions.closed && !closed) {
+            reissueBlocked();
+            flushReplies();
+        }
     }
 
     void blockedEnded(BlockedCall call) {
@@ -421,6 +440,9 @@ public final class Session implements ReplySink {
         ByteBuf command = decodeAndEncode(old.command, replace);
         BlockedCall next = new BlockedCall(this, old.command, old.kind, old.timeoutArgument, old.remainingNanos,
                 System.nanoTime(), connection);
+        next.tails = old.tails;
+        next.resolvedIds = old.resolvedIds;
+        next.idsSettled = old.idsSettled;
         blocked = next;
         commandsSent++;
         inflight++;
@@ -589,14 +611,17 @@ public final class Session implements ReplySink {
         }
         flushRun();
         replies.expectRemote(1);
+        authReplyDelayed = true;
         pauseReading(PAUSE_AUTH);
         channel.eventLoop().schedule(() -> {
+            authReplyDelayed = false;
             if (closed) {
                 wrong.release();
                 return;
             }
             replies.remote(wrong, 1);
             resumeReading(PAUSE_AUTH);
+            drainHeld();
             closeIfDrained();
             flushReplies();
         }, delay, TimeUnit.MILLISECONDS);
@@ -706,7 +731,7 @@ public final class Session implements ReplySink {
     }
 
     private void closeIfDrained() {
-        if (closing && !closed && replies.isEmpty()) {
+        if (closing && !closed && replies.isEmpty() && closingError == null) {
             closed = true;
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
@@ -870,6 +895,9 @@ public final class Session implements ReplySink {
         if (hasPinReason(PinReason.TRANSACTION)) {
             return "inside MULTI (waiting for EXEC or DISCARD)";
         }
+        if (blocked != null && blocked.waitingForResume && blocked.tails != null && !blocked.idsSettled) {
+            return "in XREAD from $ (waiting for its streams' last IDs)";
+        }
         if (blocked != null && !blocked.waitingForResume) {
             return blocked.canReissue() ? "in a blocking command (being ended upstream)"
                     : "in a blocking command the proxy cannot re-issue (waiting for its reply)";
@@ -917,7 +945,7 @@ public final class Session implements ReplySink {
             return;
         }
         heldSinceNanos = 0;
-        loopSessions.heldByPause -= pauseHeld;
+        loopSessions.heldByPause = Math.max(0, loopSessions.heldByPause - pauseHeld);
         pauseHeld = 0;
         if (blocked != null && blocked.waitingForResume) {
             BlockedCall call = blocked;
@@ -943,13 +971,14 @@ public final class Session implements ReplySink {
 
     /** The gate opened: move to the configured upstream if it changed, re-issue, run what was held. */
     void onResume() {
+        heldSinceNanos = 0;
+        pauseHeld = 0;
         if (closed) {
             return;
         }
-        heldSinceNanos = 0;
-        pauseHeld = 0;
         moveIfUpstreamChanged();
-        if (blocked != null && blocked.waitingForResume && !closed) {
+        if (blocked != null && blocked.waitingForResume && !closed
+                && (blocked.tails == null || blocked.idsSettled)) {
             reissueBlocked();
         }
         drainHeld();
@@ -1004,12 +1033,6 @@ public final class Session implements ReplySink {
         }
         pinReasons = replay;
         pinnedDirty = true;
-        if ((replay & PinReason.SUBSCRIBED) != 0) {
-            replaySubscriptions("SUBSCRIBE", subscriptions.channels);
-            replaySubscriptions("PSUBSCRIBE", subscriptions.patterns);
-            replaySubscriptions("SSUBSCRIBE", subscriptions.shardChannels);
-            pinnedSubscribed = true;
-        }
         if ((replay & PinReason.TRACKING) != 0 && client.trackingCommand != null) {
             ByteBuf command = channel.alloc().buffer();
             RespWriter.command(command, client.trackingCommand);
@@ -1020,13 +1043,23 @@ public final class Session implements ReplySink {
                 replies.push(push);
             }
         }
+        // After TRACKING (a RESP2 connection in subscribed state refuses it), before MONITOR.
+        if ((replay & PinReason.SUBSCRIBED) != 0) {
+            replaySubscriptions("SUBSCRIBE", subscriptions.channels);
+            replaySubscriptions("PSUBSCRIBE", subscriptions.patterns);
+            replaySubscriptions("SSUBSCRIBE", subscriptions.shardChannels);
+            pinnedSubscribed = true;
+        }
         if ((replay & PinReason.MONITOR) != 0) {
             ByteBuf command = channel.alloc().buffer(16);
             RespWriter.command(command, "MONITOR");
             sendReplay(command, 1);
             monitoring = true;
         }
-        if ((replay & PinReason.REPLY_MODE) != 0 && client.replyMode != ReplyMode.ON) {
+        // CLIENT REPLY has no reply to wait for when it works, and one nobody expects when refused (as a
+        // subscribed RESP2 connection would): replayed only where it works.
+        if ((replay & PinReason.REPLY_MODE) != 0 && client.replyMode != ReplyMode.ON
+                && !(client.protocol == 2 && (replay & PinReason.SUBSCRIBED) != 0)) {
             ByteBuf command = channel.alloc().buffer(32);
             RespWriter.command(command, "CLIENT", "REPLY", client.replyMode == ReplyMode.OFF ? "OFF" : "SKIP");
             sendReplay(command, 0);
@@ -1130,7 +1163,7 @@ public final class Session implements ReplySink {
         closed = true;
         closing = true;
         loopSessions.remove(this);
-        loopSessions.heldByPause -= pauseHeld;
+        loopSessions.heldByPause = Math.max(0, loopSessions.heldByPause - pauseHeld);
         pauseHeld = 0;
         if (blocked != null) {
             blocked.release();

@@ -108,6 +108,7 @@ final class StreamTails {
                         if (++seen == replies() && value instanceof List<?> exec && !exec.isEmpty()
                                 && Long.valueOf(1).equals(exec.get(0))) {
                             call.resolvedIds = lastIds(exec);
+                            call.idsResolved();
                         }
                     }
                 } finally {
@@ -117,6 +118,7 @@ final class StreamTails {
 
             @Override
             public void onRepliesLost(int count, String reason) {
+                call.idsResolved(); // no IDs will come: re-issue from $ rather than never
             }
 
             @Override
