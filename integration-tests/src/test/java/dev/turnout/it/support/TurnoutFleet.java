@@ -59,6 +59,20 @@ public final class TurnoutFleet implements AutoCloseable {
                 "--token-file", dir.resolve("admin.token").toString(),
                 "--data-plane-token-file", dir.resolve("dp.token").toString());
         admin = new AdminStub("127.0.0.1", controlPort, ADMIN_TOKEN);
+        try {
+            awaitStarted(dataPlaneCount);
+        } catch (RuntimeException | AssertionError e) {
+            // Starting failed half way: stop what did start, so that no process outlives the test.
+            try {
+                close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void awaitStarted(int dataPlaneCount) {
         Await.until(STARTUP, "the control plane to answer", () -> {
             controlPlane.assertAlive();
             return admin.statusIfUp().isPresent();
@@ -84,6 +98,7 @@ public final class TurnoutFleet implements AutoCloseable {
     public static TurnoutFleet start(Path dir, int dataPlanes) {
         return new TurnoutFleet(dir, dataPlanes);
     }
+
 
     /** Runs proxyctl with {@code args} against this control plane. */
     public Run proxyctl(String... args) {
