@@ -296,6 +296,20 @@ class PauseInDataPlaneIT {
     }
 
     @Test
+    void aSubscriberFollowsAnUpstreamChangeWithoutAPause() {
+        start(2);
+        other = RedisServerProcess.start();
+        try (RawRedisClient sub = client(); Jedis newDirect = direct(other)) {
+            assertThat(sub.call("SUBSCRIBE", "news")).isEqualTo(List.of("subscribe", "news", 1L));
+            proxy.switchUpstream(new HostAndPort(other.host(), other.port()), null);
+            Await.until(WAIT, "the subscription replayed on the new upstream",
+                    () -> newDirect.pubsubNumSub("news").get("news") == 1L);
+            assertThat(newDirect.publish("news", "moved")).isEqualTo(1);
+            assertThat(sub.read()).isEqualTo(List.of("message", "news", "moved"));
+        }
+    }
+
+    @Test
     void anExecWhoseWatchWasOpenedOnTheOldUpstreamFails() {
         start(2);
         other = RedisServerProcess.start();

@@ -6,6 +6,7 @@ import dev.turnout.dataplane.config.HostAndPort;
 import dev.turnout.dataplane.config.ListenerConfig;
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
+import dev.turnout.dataplane.session.LoopSessions;
 import dev.turnout.dataplane.session.SessionContext;
 import dev.turnout.dataplane.session.Sessions;
 import dev.turnout.dataplane.upstream.Upstreams;
@@ -81,6 +82,9 @@ public final class ProxyServer implements AutoCloseable {
             apply(next);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (LoopSessions loop : sessions.sessions().loops()) {
+            loop.eventLoop().execute(loop::upstreamsChanged);
         }
         Set<java.util.List<Object>> used = new HashSet<>();
         for (RouteConfig route : next.routes().values()) {

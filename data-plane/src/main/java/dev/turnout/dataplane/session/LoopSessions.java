@@ -107,6 +107,13 @@ public final class LoopSessions {
         }
     }
 
+    /** The configuration changed: pinned sessions move to their route's new upstream where they can. */
+    public void upstreamsChanged() {
+        for (Session s : new ArrayList<>(sessions)) {
+            s.onUpstreamsChanged();
+        }
+    }
+
     public int size() {
         return sessions.size();
     }

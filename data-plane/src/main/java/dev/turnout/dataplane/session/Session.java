@@ -862,9 +862,26 @@ public final class Session implements ReplySink {
             return;
         }
         maybeUnpin();
+        if (pinned != null && inflight == 0 && !loopSessions.closed) {
+            moveIfUpstreamChanged(); // e.g. the EXEC that kept it on the old upstream when the gate opened
+        }
         drainHeld();
         maybeUnpin();
         closeIfDrained();
+    }
+
+    /**
+     * The configuration changed: a pinned session with nothing in flight moves to the new upstream now (its
+     * subscriptions, tracking, MONITOR replayed there), unless a pause holds traffic (it moves on resume).
+     */
+    void onUpstreamsChanged() {
+        if (closed || pinned == null || loopSessions.closed) {
+            return;
+        }
+        moveIfUpstreamChanged();
+        drainHeld();
+        flushRun();
+        flushReplies();
     }
 
     private void maybeUnpin() {
