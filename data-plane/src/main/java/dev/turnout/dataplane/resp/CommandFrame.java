@@ -153,6 +153,13 @@ public final class CommandFrame implements CommandArguments {
         return source.toString(base + argOffset(i), lengths[i], StandardCharsets.UTF_8);
     }
 
+    /** A copy of argument {@code i}'s bytes. Allocates: for slow paths only. */
+    public byte[] argBytes(int i) {
+        byte[] bytes = new byte[lengths[i]];
+        source.getBytes(base + argOffset(i), bytes);
+        return bytes;
+    }
+
     /** Appends argument {@code i}'s bytes to {@code dst}. */
     public void copyArg(int i, ByteBuf dst) {
         dst.writeBytes(source, base + argOffset(i), lengths[i]);

@@ -88,7 +88,7 @@ final class ConnectionHandlers {
             }
             if (session.usersConfigured()) {
                 String user = frame.argc() == 2 ? UserConfig.DEFAULT_USER : frame.argAsString(1);
-                if (session.authenticate(user, argBytes(frame, frame.argc() - 1))) {
+                if (session.authenticate(user, frame.argBytes(frame.argc() - 1))) {
                     session.replyOk();
                 }
                 return;
@@ -142,7 +142,7 @@ final class ConnectionHandlers {
                 int more = frame.argc() - i - 1;
                 if (frame.argEqualsIgnoreCase(i, AUTH) && more >= 2) {
                     if (session.usersConfigured()) {
-                        if (!session.authenticate(frame.argAsString(i + 1), argBytes(frame, i + 2))) {
+                        if (!session.authenticate(frame.argAsString(i + 1), frame.argBytes(i + 2))) {
                             return;
                         }
                         i += 2;
@@ -258,12 +258,6 @@ final class ConnectionHandlers {
             session.reply(b);
         }
     };
-
-    private static byte[] argBytes(CommandFrame frame, int i) {
-        byte[] bytes = new byte[frame.argLength(i)];
-        frame.source().getBytes(frame.base() + frame.argOffset(i), bytes);
-        return bytes;
-    }
 
     static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);

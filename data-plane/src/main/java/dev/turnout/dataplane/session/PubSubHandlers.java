@@ -24,9 +24,7 @@ final class PubSubHandlers {
     static final CommandHandler SUNSUBSCRIBE = new Unsubscribe(s -> s.shardChannels);
 
     private static String name(CommandFrame frame, int i) {
-        byte[] bytes = new byte[frame.argLength(i)];
-        frame.source().getBytes(frame.base() + frame.argOffset(i), bytes);
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+        return new String(frame.argBytes(i), StandardCharsets.ISO_8859_1);
     }
 
     private static final class Subscribe implements CommandHandler {

@@ -267,14 +267,19 @@ public final class Session implements ReplySink {
             if (blocked == null || !blocked.waitingForResume) {
                 heldSinceNanos = 0;
             }
-            if (closingError != null) {
-                ByteBuf reply = closingError;
-                closingError = null;
-                reply(reply);
-                closeWhenDrained();
-            }
-            resumeReading(PAUSE_HELD);
+            heldQueueEmptied();
         }
+    }
+
+    /** Nothing is held any more: a protocol error that followed the held commands is answered (then close). */
+    private void heldQueueEmptied() {
+        if (closingError != null) {
+            ByteBuf reply = closingError;
+            closingError = null;
+            reply(reply);
+            closeWhenDrained();
+        }
+        resumeReading(PAUSE_HELD);
     }
 
     private boolean mustWait(Route route) {
@@ -976,13 +981,7 @@ public final class Session implements ReplySink {
             replyBudget = takeReplyBudget();
             reply(error(LoopSessions.TRYAGAIN));
         }
-        if (closingError != null) {
-            ByteBuf reply = closingError;
-            closingError = null;
-            reply(reply);
-            closeWhenDrained();
-        }
-        resumeReading(PAUSE_HELD);
+        heldQueueEmptied();
         flushReplies();
     }
 
@@ -1152,8 +1151,7 @@ public final class Session implements ReplySink {
     static byte[][] arguments(CommandFrame frame) {
         byte[][] args = new byte[frame.argc()][];
         for (int i = 0; i < args.length; i++) {
-            args[i] = new byte[frame.argLength(i)];
-            frame.source().getBytes(frame.base() + frame.argOffset(i), args[i]);
+            args[i] = frame.argBytes(i);
         }
         return args;
     }

@@ -65,8 +65,7 @@ final class StreamTails {
             int id = streams + 1 + n + i;
             if (isDollar(frame, id)) {
                 ids[j] = id;
-                keys[j] = new byte[frame.argLength(streams + 1 + i)];
-                frame.source().getBytes(frame.base() + frame.argOffset(streams + 1 + i), keys[j]);
+                keys[j] = frame.argBytes(streams + 1 + i);
                 j++;
             }
         }
