@@ -2,9 +2,9 @@ package dev.turnout.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.turnout.dataplane.config.HostAndPort;
+import dev.turnout.it.support.Replication;
 import dev.turnout.it.support.SwitchLoad;
 import dev.turnout.it.support.TurnoutFleet;
-import dev.turnout.testing.Await;
 import dev.turnout.testing.RedisServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,15 +90,11 @@ public final class SwitchHeldTime {
     }
 
     private static Jedis direct(RedisServerProcess redis) {
-        Jedis jedis = new Jedis(redis.host(), redis.port());
-        jedis.auth(PASSWORD);
-        return jedis;
+        return Replication.direct(redis, PASSWORD);
     }
 
     private static void awaitReplicating(RedisServerProcess replica) {
-        try (Jedis r = direct(replica)) {
-            Await.until(WAIT, "the replica's link to be up", () -> r.info("replication").contains("master_link_status:up"));
-        }
+        Replication.awaitLinkUp(replica, PASSWORD, WAIT);
     }
 
     private static long percentile(List<Long> sorted, int p) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.dataplane.config.HostAndPort;
 import dev.turnout.it.support.PausableRelay;
+import dev.turnout.it.support.Replication;
 import dev.turnout.it.support.TurnoutFleet;
-import dev.turnout.testing.Await;
 import dev.turnout.testing.RedisServerProcess;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -30,10 +30,8 @@ class LaggingReplicaIT {
              RedisServerProcess replica = RedisServerProcess.builder().password(PASSWORD)
                      .args("--replicaof", "127.0.0.1", Integer.toString(relay.port()), "--masterauth", PASSWORD).start();
              TurnoutFleet fleet = TurnoutFleet.start(dir, 1);
-             Jedis r = new Jedis(replica.host(), replica.port())) {
-            r.auth(PASSWORD);
-            Await.until(Duration.ofSeconds(20), "the replica's link to be up",
-                    () -> r.info("replication").contains("master_link_status:up"));
+             Jedis r = Replication.direct(replica, PASSWORD)) {
+            Replication.awaitLinkUp(replica, PASSWORD, Duration.ofSeconds(20));
             long version = fleet.route(new HostAndPort("127.0.0.1", primary.port()), PASSWORD);
             HostAndPort proxy = fleet.listeners().get(0);
             try (Jedis client = new Jedis(proxy.host(), proxy.port(), 30_000)) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.turnout.dataplane.config.HostAndPort;
+import dev.turnout.it.support.Replication;
 import dev.turnout.it.support.SwitchLoad;
 import dev.turnout.it.support.TurnoutFleet;
 import dev.turnout.testing.Await;
@@ -69,9 +70,7 @@ class SwitchIT {
     }
 
     private Jedis direct(RedisServerProcess redis) {
-        Jedis jedis = new Jedis(redis.host(), redis.port());
-        jedis.auth(PASSWORD);
-        return jedis;
+        return Replication.direct(redis, PASSWORD);
     }
 
     private Jedis viaProxy(int dataPlane) {
@@ -88,9 +87,7 @@ class SwitchIT {
     }
 
     private void awaitReplicating(RedisServerProcess replicaServer) {
-        try (Jedis r = direct(replicaServer)) {
-            Await.until(WAIT, "the replica's link to be up", () -> r.info("replication").contains("master_link_status:up"));
-        }
+        Replication.awaitLinkUp(replicaServer, PASSWORD, WAIT);
     }
 
     /** Each step starts from a serving fleet, whatever the step before left. */
