@@ -75,7 +75,18 @@ public final class DataPlaneFixture implements AutoCloseable {
         RouteConfig old = current.route("default");
         RouteConfig route = new RouteConfig("default", upstream, old.user(),
                 password == null ? null : Secret.of(password), old.databases(), old.connectTimeout());
-        config.set(new ProxyConfig(current.version() + 1, current.listeners(), Map.of("default", route), current.limits()));
+        config.set(new ProxyConfig(current.version() + 1, current.listeners(), Map.of("default", route), current.limits(),
+                current.users()));
+    }
+
+    /** Publishes a new snapshot with {@code users} in place of the configured users. */
+    public void setUsers(UserConfig... users) {
+        ProxyConfig current = config.get();
+        Map<String, UserConfig> byName = new LinkedHashMap<>();
+        for (UserConfig user : users) {
+            byName.put(user.name(), user);
+        }
+        config.set(new ProxyConfig(current.version() + 1, current.listeners(), current.routes(), current.limits(), byName));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.turnout.dataplane.session;
 
 import dev.turnout.dataplane.upstream.ReplySink;
 import dev.turnout.dataplane.upstream.UpstreamConnection;
+import dev.turnout.dataplane.namespace.ReplyShape;
 import io.netty.buffer.ByteBuf;
 import java.util.Map;
 
@@ -31,6 +32,8 @@ final class BlockedCall implements ReplySink {
     long remainingNanos;
     /** For an XREAD with {@code $} IDs: how to end it without losing entries (null otherwise). */
     StreamTails tails;
+    /** The shape of its reply in the client's namespace (see {@link Session#forwardBlocking}), or null. */
+    ReplyShape shape;
     /** The IDs read when it was ended, by argument index, to re-issue it with in place of {@code $}. */
     Map<Integer, byte[]> resolvedIds = Map.of();
     /** Whether the IDs came (or will not come: the transaction was lost; then {@code $} is used). */

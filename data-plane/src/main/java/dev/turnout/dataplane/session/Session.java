@@ -3,6 +3,9 @@ package dev.turnout.dataplane.session;
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.config.UserConfig;
+import dev.turnout.dataplane.namespace.KeyspaceOperation;
+import dev.turnout.dataplane.namespace.NamespaceRules;
+import dev.turnout.dataplane.namespace.ReplyShape;
 import dev.turnout.dataplane.resp.CommandFrame;
 import dev.turnout.dataplane.resp.RequestParser;
 import dev.turnout.dataplane.resp.RespError;
@@ -23,8 +26,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +96,15 @@ public final class Session implements ReplySink {
     private int runStart;
     private int runEnd;
     private int runReplies;
+    // In a namespace the run is gathered here instead, each command written as it goes upstream.
+    private ByteBuf runOut;
+
+    // The client's namespace (null: none), and the shape of the next forwarded command's reply in it.
+    private SessionNamespace tenant;
+    private ReplyShape nextShape;
+    // FLUSHDB, DBSIZE, ... running as a walk over the namespace's keys: what follows waits for it.
+    private NamespaceKeyspace walk;
+    private int walkReplies;
 
     // Commands sent upstream so far (wraps; only compared for equality).
     private int commandsSent;
@@ -182,6 +197,9 @@ public final class Session implements ReplySink {
         boolean upstreamSkipsNext = client.replyMode == ReplyMode.SKIP_NEXT && pinned != null;
         int sentBefore = commandsSent;
         replyBudget = takeReplyBudget();
+        if (tenant != null && !confine(handler, frame)) {
+            return;
+        }
         handler.dispatch(this, frame, buf, start);
         if (upstreamSkipsNext && commandsSent == sentBefore && pinned != null) {
             // CLIENT REPLY SKIP went upstream, so the dedicated connection will drop the reply of the next
@@ -192,6 +210,91 @@ public final class Session implements ReplySink {
             forwardBuilt(ping, Route.ANY, 0);
         }
     }
+
+    /**
+     * Plans the command for the client's namespace: false (and the client told why) when it cannot be confined to
+     * it. Inside MULTI the command's reply shape is kept for EXEC's reply, and a refusal makes EXEC fail.
+     */
+    private boolean confine(CommandHandler handler, CommandFrame frame) {
+        String refusal = tenant.plan(context.namespaceRules(), frame);
+        boolean inTransaction = hasPinReason(PinReason.TRANSACTION);
+        if (refusal != null) {
+            if (inTransaction) {
+                tenant.refusedInTransaction();
+            }
+            reply(error(refusal));
+            return false;
+        }
+        nextShape = null;
+        KeyspaceOperation operation = tenant.operation();
+        if (operation != null) {
+            if (inTransaction) {
+                tenant.refusedInTransaction();
+                reply(error(NamespaceRules.refusal(operation.name().toLowerCase(Locale.ROOT),
+                        "in a namespace it walks the namespace's keys, which cannot happen inside MULTI")));
+            } else {
+                startWalk(operation);
+            }
+            return false;
+        }
+        if (!inTransaction) {
+            nextShape = tenant.replyShape();
+        } else if (!TransactionHandlers.endsTransaction(handler)) {
+            tenant.queuedLast();
+        }
+        return true;
+    }
+
+    /** Runs {@code operation} over the namespace's keys (see {@link NamespaceKeyspace}); its reply fills one slot. */
+    private void startWalk(KeyspaceOperation operation) {
+        flushRun();
+        RouteConfig route = context.config().get().routes().get(routeName);
+        int[] dbs = operation == KeyspaceOperation.FLUSHALL && route != null
+                ? IntStream.range(0, route.databases()).toArray() : new int[] {client.db};
+        walkReplies = replyBudget;
+        replies.expectRemote(walkReplies);
+        inflight++;
+        commandsSent++;
+        walk = new NamespaceKeyspace(this, operation, tenant.namespace, walkConnections, dbs, client.protocol,
+                channel.alloc());
+        walk.start();
+    }
+
+    /** The walk's reply (ownership passes); the client's next commands may run. */
+    void keyspaceWalkEnded(NamespaceKeyspace ended, ByteBuf reply) {
+        if (ended != walk) {
+            reply.release();
+            return;
+        }
+        walk = null;
+        if (walkReplies > 0) {
+            onReplies(reply, 1);
+        } else {
+            reply.release();
+            replyArrived(1);
+        }
+        flushRun();
+        flushReplies();
+    }
+
+    /** The connections a walk uses: the session's own for its database, the route's shared ones for the others. */
+    private final NamespaceKeyspace.Connections walkConnections = new NamespaceKeyspace.Connections() {
+        @Override
+        public UpstreamConnection forDb(int db) {
+            if (db == client.db && pinned != null) {
+                return pinned;
+            }
+            EndpointPool pool = poolForDb(db);
+            return pool == null ? null : pool.shared();
+        }
+
+        @Override
+        public String unavailable(int db) {
+            EndpointPool pool = poolForDb(db);
+            return pool == null ? "route '" + routeName + "' is no longer configured on this data plane"
+                    : pool.unavailableReason();
+        }
+    };
 
     /** The client sent bytes that are not RESP: Redis replies with the error and closes the connection. */
     public void onProtocolError(RespProtocolException e) {
@@ -283,7 +386,7 @@ public final class Session implements ReplySink {
     }
 
     private boolean mustWait(Route route) {
-        if (blocked != null) {
+        if (blocked != null || walk != null) {
             return true;
         }
         if (inflight == 0) {
@@ -319,7 +422,9 @@ public final class Session implements ReplySink {
         commandsSent++;
         // In MONITOR mode whatever the connection sends is passed through as it comes.
         int n = monitoring ? 0 : expectedReplies * replyBudget;
-        if (frame.inline()) {
+        if (tenant != null) {
+            forwardNamespaced(frame, buf, start, connection, n);
+        } else if (frame.inline()) {
             flushRun();
             replies.expectRemote(n);
             connection.send(frame.takeInlineEncoding(), this, n);
@@ -339,6 +444,31 @@ public final class Session implements ReplySink {
         if (inflight >= maxInflight) {
             pauseReading(PAUSE_INFLIGHT);
         }
+    }
+
+    /**
+     * Forwards a command in the client's namespace, as planned by {@link #confine}: into the run being gathered,
+     * or, when its reply names keys or channels, on its own with a sink that takes the prefix off them.
+     */
+    private void forwardNamespaced(CommandFrame frame, ByteBuf buf, int start, UpstreamConnection connection, int n) {
+        ReplyShape shape = nextShape;
+        nextShape = null;
+        if (shape != null && n > 0) {
+            flushRun();
+            ByteBuf bytes = channel.alloc().buffer(frame.frameLength() + 64);
+            tenant.write(frame, buf, start, bytes);
+            replies.expectRemote(n);
+            connection.send(bytes, new RewrittenReplies(shape, null), n);
+            return;
+        }
+        if (runConnection != connection || runOut == null) {
+            flushRun();
+            runConnection = connection;
+            runOut = channel.alloc().ioBuffer(256);
+            runReplies = 0;
+        }
+        tenant.write(frame, buf, start, runOut);
+        runReplies += n;
     }
 
     /** Sends bytes the proxy built (ownership passes), expecting {@code expectedReplies} replies. */
@@ -376,14 +506,24 @@ public final class Session implements ReplySink {
         flushRun();
         int argument = kind.argument(frame);
         long timeout = argument < 0 ? -1 : kind.parseNanos(frame.argAsString(argument));
-        ByteBuf copy = argument < 0 || timeout < 0 ? null : encode(frame, Map.of());
+        ByteBuf bytes;
+        if (tenant != null) {
+            bytes = channel.alloc().buffer(frame.frameLength() + 64);
+            tenant.write(frame, buf, start, bytes);
+        } else {
+            bytes = frame.inline() ? frame.takeInlineEncoding() : buf.retainedSlice(start, frame.frameLength());
+        }
+        // What a pause re-issues: the command as it went upstream (in the namespace, if any).
+        ByteBuf copy = argument < 0 || timeout < 0 ? null
+                : tenant != null ? bytes.copy() : encode(frame, Map.of());
         BlockedCall call = new BlockedCall(this, copy, kind, argument, timeout, System.nanoTime(), connection);
-        call.tails = StreamTails.of(frame);
+        call.tails = StreamTails.of(frame, tenant == null ? null : tenant.namespace);
+        call.shape = nextShape;
+        nextShape = null;
         blocked = call;
         replies.expectRemote(1);
         inflight++;
         inflightConnection = connection;
-        ByteBuf bytes = frame.inline() ? frame.takeInlineEncoding() : buf.retainedSlice(start, frame.frameLength());
         connection.send(bytes, call, 1);
     }
 
@@ -409,7 +549,12 @@ public final class Session implements ReplySink {
             }
         }
         blockedEnded(call);
-        onReplies(data, count);
+        onReplies(stripNames(data, count, call.shape), count);
+    }
+
+    /** {@code count} replies with the namespace's prefix taken off the names {@code shape} says they carry. */
+    private ByteBuf stripNames(ByteBuf data, int count, ReplyShape shape) {
+        return shape == null || tenant == null ? data : shape.rewrite(data, count, tenant.namespace, channel.alloc());
     }
 
     /** An XREAD {@code $} ended by a pause has its IDs now: if it waits only for them, it goes again. */
@@ -446,6 +591,7 @@ public final class Session implements ReplySink {
         BlockedCall next = new BlockedCall(this, old.command, old.kind, old.timeoutArgument, old.remainingNanos,
                 System.nanoTime(), connection);
         next.tails = old.tails;
+        next.shape = old.shape;
         next.resolvedIds = old.resolvedIds;
         next.idsSettled = old.idsSettled;
         blocked = next;
@@ -467,10 +613,23 @@ public final class Session implements ReplySink {
      * an aborted EXEC, as if a watched key had changed.
      */
     void forwardAbortedExec() {
-        ByteBuf discard = channel.alloc().buffer(16);
-        RespWriter.command(discard, "DISCARD");
         ByteBuf aborted = channel.alloc().buffer(5);
         RespWriter.nullArray(aborted, client.protocol);
+        forwardDiscardAnswering(aborted);
+    }
+
+    /**
+     * EXEC of a transaction in which the proxy refused a command (see {@link #confine}): as Redis does when a
+     * command fails to queue, the transaction is discarded and EXEC fails with EXECABORT.
+     */
+    void forwardRefusedExec() {
+        forwardDiscardAnswering(error("EXECABORT Transaction discarded because of previous errors."));
+    }
+
+    /** Sends DISCARD in place of the client's EXEC and answers {@code reply} (ownership passes) for it. */
+    private void forwardDiscardAnswering(ByteBuf aborted) {
+        ByteBuf discard = channel.alloc().buffer(16);
+        RespWriter.command(discard, "DISCARD");
         UpstreamConnection connection = connectionFor(Route.ANY);
         if (connection == null) {
             discard.release();
@@ -483,42 +642,78 @@ public final class Session implements ReplySink {
         replies.expectRemote(n);
         inflight += n;
         inflightConnection = connection;
-        connection.send(discard, n == 0 ? new InternalReplies("DISCARD") : new ReplacedReply(aborted), n);
+        connection.send(discard, n == 0 ? new InternalReplies("DISCARD") : new RewrittenReplies(null, aborted), n);
         if (n == 0) {
             aborted.release();
         }
     }
 
-    /** Hands the session {@code replacement} instead of the one reply it stands for. */
-    private final class ReplacedReply implements ReplySink {
+    /**
+     * Hands the session its replies rewritten: in {@code shape} (the namespace's prefix taken off the names they
+     * carry), or replaced by {@code replacement} (ownership passes) when that is not null.
+     */
+    private final class RewrittenReplies implements ReplySink {
+        private final ReplyShape shape;
         private final ByteBuf replacement;
 
-        ReplacedReply(ByteBuf replacement) {
+        RewrittenReplies(ReplyShape shape, ByteBuf replacement) {
+            this.shape = shape;
             this.replacement = replacement;
         }
 
         @Override
         public void onReplies(ByteBuf data, int count) {
-            data.release();
-            Session.this.onReplies(replacement, count);
+            if (replacement != null) {
+                data.release();
+                Session.this.onReplies(replacement, count);
+            } else {
+                Session.this.onReplies(stripNames(data, count, shape), count);
+            }
         }
 
         @Override
         public void onRepliesLost(int count, String reason) {
-            replacement.release();
+            release();
             Session.this.onRepliesLost(count, reason);
         }
 
         @Override
         public void onAuthenticationFailed(int count) {
-            replacement.release();
+            release();
             Session.this.onAuthenticationFailed(count);
+        }
+
+        private void release() {
+            if (replacement != null) {
+                replacement.release();
+            }
         }
 
         @Override
         public void flushReplies() {
             Session.this.flushReplies();
         }
+    }
+
+    /** MULTI: in a namespace, the replies of what it queues are followed to EXEC. */
+    void transactionStarted() {
+        if (tenant != null) {
+            tenant.transactionStarted();
+        }
+    }
+
+    /**
+     * EXEC or DISCARD ends the transaction: whether the proxy must fail an EXEC itself (it refused a command the
+     * client queued); otherwise EXEC's reply takes the shapes of the queued commands' replies.
+     */
+    boolean transactionEndsRefused(boolean exec) {
+        if (tenant == null) {
+            return false;
+        }
+        boolean refused = tenant.transactionRefused();
+        ReplyShape shape = tenant.transactionEnded();
+        nextShape = exec ? shape : null;
+        return exec && refused;
     }
 
     void setWatchBroken(boolean broken) {
@@ -574,8 +769,14 @@ public final class Session implements ReplySink {
         }
         runConnection = null;
         replies.expectRemote(runReplies);
-        ByteBuf slice = runBuf.retainedSlice(runStart, runEnd - runStart);
-        runBuf = null;
+        ByteBuf slice;
+        if (runOut != null) {
+            slice = runOut;
+            runOut = null;
+        } else {
+            slice = runBuf.retainedSlice(runStart, runEnd - runStart);
+            runBuf = null;
+        }
         connection.send(slice, this, runReplies);
         if (!connection.isWritableOrWait(this)) {
             pauseReading(PAUSE_UPSTREAM);
@@ -605,6 +806,7 @@ public final class Session implements ReplySink {
         if (user != null && user.accepts(password)) {
             client.user = user;
             client.authenticated = true;
+            tenant = SessionNamespace.of(user);
             context.authFailures().succeeded(address);
             return true;
         }
@@ -755,6 +957,16 @@ public final class Session implements ReplySink {
         }
     }
 
+    /** The pool of the client's route, protocol and credentials for database {@code db}. */
+    private EndpointPool poolForDb(int db) {
+        if (db == client.db) {
+            return pool();
+        }
+        RouteConfig route = context.config().get().routes().get(routeName);
+        return route == null ? null : upstreams.pool(new UpstreamEndpoint(route.upstream(), route.user(),
+                route.password(), db, client.protocol, route.connectTimeout()));
+    }
+
     private EndpointPool pool() {
         ProxyConfig config = context.config().get();
         if (config != cachedConfig || client.db != cachedDb || client.protocol != cachedProtocol) {
@@ -816,7 +1028,7 @@ public final class Session implements ReplySink {
 
     @Override
     public void onPush(ByteBuf frame) {
-        replies.push(frame);
+        replies.push(monitoring ? frame : stripNames(frame, 1, ReplyShape.PUBSUB));
         if (!channel.isWritable()) {
             pauseReading(PAUSE_CLIENT_SLOW);
         }
@@ -876,11 +1088,28 @@ public final class Session implements ReplySink {
     }
 
     /**
-     * The configuration changed: a pinned session with nothing in flight moves to the new upstream now (its
-     * subscriptions, tracking, MONITOR replayed there), unless a pause holds traffic (it moves on resume).
+     * The configuration changed. A client whose user was removed is disconnected, as Redis's ACL DELUSER does; one
+     * whose user changed follows the new settings. A pinned session with nothing in flight moves to the new
+     * upstream now (its subscriptions, tracking, MONITOR replayed there), unless a pause holds traffic (it moves
+     * on resume).
      */
     void onUpstreamsChanged() {
-        if (closed || pinned == null || loopSessions.closed) {
+        if (closed) {
+            return;
+        }
+        if (client.user != null) {
+            UserConfig now = context.config().get().users().get(client.user.name());
+            if (now == null) {
+                log.info("{}: user '{}' was removed; closing its connection", this, client.user.name());
+                channel.close();
+                return;
+            }
+            if (!now.namespace().equals(client.user.namespace())) {
+                tenant = SessionNamespace.of(now);
+            }
+            client.user = now;
+        }
+        if (pinned == null || loopSessions.closed) {
             return;
         }
         moveIfUpstreamChanged();
@@ -1103,7 +1332,7 @@ public final class Session implements ReplySink {
         if (expectedReplies > 0) {
             inflightConnection = pinned;
         }
-        pinned.send(command, replayReplies, expectedReplies);
+        pinned.send(tenant == null ? command : confineBuilt(command), replayReplies, expectedReplies);
     }
 
     private final ReplySink replayReplies = new ReplySink() {
@@ -1158,12 +1387,33 @@ public final class Session implements ReplySink {
 
     /** {@link #encode} of a command the proxy encoded before. */
     private ByteBuf decodeAndEncode(ByteBuf command, Map<Integer, byte[]> replace) {
+        return parsed(command, frame -> encode(frame, replace));
+    }
+
+    /** A command the proxy built from what the client sent (ownership passes), confined to its namespace. */
+    private ByteBuf confineBuilt(ByteBuf command) {
+        try {
+            return parsed(command, frame -> {
+                if (tenant.plan(context.namespaceRules(), frame) != null) {
+                    throw new IllegalStateException("a command the proxy replays was refused: " + frame);
+                }
+                ByteBuf out = channel.alloc().buffer(command.readableBytes() + 32);
+                tenant.write(frame, command, command.readerIndex(), out);
+                return out;
+            });
+        } finally {
+            command.release();
+        }
+    }
+
+    /** What {@code use} makes of {@code command}, a command the proxy encoded before, parsed into a frame. */
+    private ByteBuf parsed(ByteBuf command, Function<CommandFrame, ByteBuf> use) {
         CommandFrame frame = new CommandFrame();
         try {
             if (!heldParser.parse(command.duplicate(), frame, channel.alloc())) {
                 throw new IllegalStateException("a command the proxy encoded does not parse");
             }
-            return encode(frame, replace);
+            return use.apply(frame);
         } catch (RespProtocolException e) {
             throw new IllegalStateException("a command the proxy encoded does not parse", e);
         } finally {

@@ -1,6 +1,7 @@
 package dev.turnout.dataplane.session;
 
 import dev.turnout.dataplane.command.CommandTable;
+import dev.turnout.dataplane.namespace.NamespaceRules;
 import dev.turnout.dataplane.config.ConfigHolder;
 import dev.turnout.dataplane.upstream.Upstreams;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,6 +11,7 @@ public final class SessionContext {
 
     private final CommandTable commands;
     private final CommandPolicy policy;
+    private final NamespaceRules namespaceRules;
     private final ConfigHolder config;
     private final Upstreams upstreams;
     private final Sessions sessions;
@@ -19,6 +21,7 @@ public final class SessionContext {
     public SessionContext(CommandTable commands, ConfigHolder config, Upstreams upstreams, Sessions sessions) {
         this.commands = commands;
         this.policy = new CommandPolicy(commands);
+        this.namespaceRules = new NamespaceRules(commands);
         this.config = config;
         this.upstreams = upstreams;
         this.sessions = sessions;
@@ -35,6 +38,10 @@ public final class SessionContext {
 
     CommandTable commands() {
         return commands;
+    }
+
+    NamespaceRules namespaceRules() {
+        return namespaceRules;
     }
 
     CommandPolicy policy() {

@@ -1,5 +1,6 @@
 package dev.turnout.dataplane.session;
 
+import dev.turnout.dataplane.namespace.Namespace;
 import dev.turnout.dataplane.resp.CommandFrame;
 import dev.turnout.dataplane.resp.RespValues;
 import dev.turnout.dataplane.resp.RespWriter;
@@ -33,8 +34,11 @@ final class StreamTails {
         this.keys = keys;
     }
 
-    /** For an XREAD with {@code $} IDs; null for anything else (XREADGROUP's {@code >} needs nothing). */
-    static StreamTails of(CommandFrame frame) {
+    /**
+     * For an XREAD with {@code $} IDs; null for anything else (XREADGROUP's {@code >} needs nothing). In a
+     * {@code namespace} (or null) the keys are the prefixed ones, as they are upstream.
+     */
+    static StreamTails of(CommandFrame frame, Namespace namespace) {
         if (!frame.argEqualsIgnoreCase(0, XREAD)) {
             return null;
         }
@@ -65,7 +69,8 @@ final class StreamTails {
             int id = streams + 1 + n + i;
             if (isDollar(frame, id)) {
                 ids[j] = id;
-                keys[j] = frame.argBytes(streams + 1 + i);
+                byte[] key = frame.argBytes(streams + 1 + i);
+                keys[j] = namespace == null ? key : namespace.prefixed(key);
                 j++;
             }
         }

@@ -21,6 +21,7 @@ final class TransactionHandlers {
         @Override
         public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
             session.addPinReason(PinReason.TRANSACTION);
+            session.transactionStarted();
             session.forward(frame, buf, start, Route.DEDICATED);
         }
     };
@@ -41,8 +42,13 @@ final class TransactionHandlers {
         public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
             if (session.hasPinReason(PinReason.TRANSACTION)) {
                 session.clearPinReason(PinReason.TRANSACTION | PinReason.WATCH);
-                boolean aborted = session.watchBroken() && frame.argEqualsIgnoreCase(0, EXEC);
+                boolean exec = frame.argEqualsIgnoreCase(0, EXEC);
+                boolean aborted = session.watchBroken() && exec;
                 session.setWatchBroken(false);
+                if (session.transactionEndsRefused(exec)) {
+                    session.forwardRefusedExec();
+                    return;
+                }
                 if (aborted) {
                     session.forwardAbortedExec();
                     return;
@@ -51,6 +57,11 @@ final class TransactionHandlers {
             session.forward(frame, buf, start, Route.ANY);
         }
     };
+
+    /** Whether {@code handler} is one MULTI does not queue: EXEC, DISCARD, or a nested MULTI (an error). */
+    static boolean endsTransaction(CommandHandler handler) {
+        return handler == END || handler == MULTI;
+    }
 
     /** WATCH: pins until EXEC, DISCARD or UNWATCH. */
     static final CommandHandler WATCH = new CommandHandler() {

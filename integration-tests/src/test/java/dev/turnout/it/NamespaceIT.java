@@ -1,0 +1,373 @@
+package dev.turnout.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.turnout.dataplane.config.UserConfig;
+import dev.turnout.testing.Await;
+import dev.turnout.testing.DataPlaneFixture;
+import dev.turnout.testing.RedisServerProcess;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.args.ListDirection;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SortingParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.util.KeyValue;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Issue 5, points 2 to 5: a user with a namespace sees only its own keys and channels, by their own names; the
+ * proxy puts the prefix in front of every key, channel and pattern and takes it off every name in a reply; whole-
+ * keyspace commands are confined to the namespace; commands that cannot be confined are refused with NOPERM.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NamespaceIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private RedisServerProcess redis;
+    private DataPlaneFixture proxy;
+    private Jedis direct;
+
+    static UserConfig user(String name, String password, String namespace) {
+        return new UserConfig(name, UserConfig.sha256(password.getBytes(StandardCharsets.UTF_8)), namespace, "+@all",
+                0, 0);
+    }
+
+    @BeforeAll
+    void start() {
+        redis = RedisServerProcess.builder().start();
+        proxy = DataPlaneFixture.forwardingTo(redis)
+                .users(user("alice", "a-pw", "alice:"), user("bob", "b-pw", "bob:"), user("admin", "adm-pw", ""))
+                .start();
+        direct = new Jedis(redis.host(), redis.port());
+    }
+
+    @AfterAll
+    void stop() {
+        if (direct != null) {
+            direct.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void empty() {
+        direct.flushAll();
+    }
+
+    private Jedis as(String user, String password) {
+        Jedis jedis = new Jedis(new HostAndPort(proxy.host(), proxy.port()),
+                DefaultJedisClientConfig.builder().user(user).password(password).timeoutMillis(10_000).build());
+        jedis.ping();
+        return jedis;
+    }
+
+    private Jedis alice() {
+        return as("alice", "a-pw");
+    }
+
+    private Jedis bob() {
+        return as("bob", "b-pw");
+    }
+
+    @Test
+    void keysArePrefixedUpstreamAndHashtagsStayIntact() {
+        try (Jedis alice = alice(); Jedis bob = bob()) {
+            alice.set("user:1", "a");
+            alice.set("{user}:2", "b");
+            bob.set("user:1", "bob's");
+
+            assertThat(direct.get("alice:user:1")).isEqualTo("a");
+            assertThat(direct.get("alice:{user}:2")).isEqualTo("b");
+            assertThat(direct.get("bob:user:1")).isEqualTo("bob's");
+            assertThat(alice.get("user:1")).isEqualTo("a");
+            assertThat(bob.get("user:1")).isEqualTo("bob's");
+            assertThat(alice.exists("bob:user:1")).isFalse();
+        }
+    }
+
+    @Test
+    void multiKeyAndNumkeysCommandsPrefixEveryKey() {
+        try (Jedis alice = alice()) {
+            alice.mset("a", "1", "b", "2");
+            assertThat(alice.mget("a", "b", "c")).containsExactly("1", "2", null);
+            assertThat(direct.mget("alice:a", "alice:b")).containsExactly("1", "2");
+            assertThat(alice.eval("return redis.call('get', KEYS[1]) .. ARGV[1]", List.of("a"), List.of("!")))
+                    .isEqualTo("1!");
+            alice.zadd("z1", Map.of("m", 1.0, "n", 2.0));
+            alice.zadd("z2", Map.of("m", 3.0));
+            assertThat(alice.zunionstore("zu", "z1", "z2")).isEqualTo(2);
+            assertThat(direct.zscore("alice:zu", "m")).isEqualTo(4.0);
+            alice.rename("a", "renamed");
+            assertThat(direct.exists("alice:renamed")).isTrue();
+            assertThat(alice.copy("renamed", "copied", false)).isTrue();
+            assertThat(direct.get("alice:copied")).isEqualTo("1");
+            byte[] dumped = alice.dump("copied");
+            alice.restore("restored", 0, dumped);
+            assertThat(direct.get("alice:restored")).isEqualTo("1");
+            assertThat(alice.objectEncoding("restored")).isEqualTo("int");
+            assertThat(alice.memoryUsage("restored")).isPositive();
+        }
+    }
+
+    @Test
+    void sortByAndGetPatternsNameTheNamespacesKeys() {
+        try (Jedis alice = alice()) {
+            alice.rpush("ids", "1", "2", "3");
+            alice.mset("weight_1", "3", "weight_2", "1", "weight_3", "2", "name_1", "one", "name_2", "two",
+                    "name_3", "three");
+            List<String> sorted = alice.sort("ids", new SortingParams().by("weight_*").get("#", "name_*"));
+            assertThat(sorted).containsExactly("2", "two", "3", "three", "1", "one");
+            alice.sort("ids", new SortingParams().by("weight_*"), "sorted");
+            assertThat(direct.lrange("alice:sorted", 0, -1)).containsExactly("2", "3", "1");
+        }
+    }
+
+    @Test
+    void keysScanAndRandomkeySeeOnlyTheNamespaceByItsOwnNames() {
+        try (Jedis alice = alice(); Jedis bob = bob()) {
+            for (int i = 0; i < 50; i++) {
+                alice.set("k" + i, "v");
+                bob.set("k" + i, "v");
+                bob.set("only-bob" + i, "v");
+            }
+            assertThat(new HashSet<>(alice.keys("*"))).hasSize(50).allMatch(k -> k.matches("k\\d+"));
+            assertThat(alice.keys("only-bob*")).isEmpty();
+
+            Set<String> scanned = new HashSet<>();
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = alice.scan(cursor);
+                scanned.addAll(page.getResult());
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            assertThat(scanned).hasSize(50).allMatch(k -> k.matches("k\\d+"));
+
+            Set<String> matched = new HashSet<>();
+            do {
+                ScanResult<String> page = alice.scan(cursor, new ScanParams().match("k1*"));
+                matched.addAll(page.getResult());
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            assertThat(matched).containsExactlyInAnyOrder("k1", "k10", "k11", "k12", "k13", "k14", "k15", "k16",
+                    "k17", "k18", "k19");
+
+            assertThat(alice.randomKey()).matches("k\\d+");
+            assertThat(alice.dbSize()).isEqualTo(50);
+            assertThat(bob.dbSize()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void flushdbAndFlushallDeleteOnlyTheNamespacesKeys() {
+        try (Jedis alice = alice(); Jedis bob = bob()) {
+            for (int i = 0; i < 2500; i++) {
+                direct.set("alice:k" + i, "v");
+                direct.set("bob:k" + i, "v");
+            }
+            alice.select(1);
+            alice.set("in-db-1", "v");
+            alice.select(0);
+
+            assertThat(alice.flushDB()).isEqualTo("OK");
+            assertThat(alice.dbSize()).isZero();
+            assertThat(bob.dbSize()).isEqualTo(2500);
+            assertThat(alice.randomKey()).isNull();
+            assertThat(direct.exists("alice:in-db-1")).isFalse(); // db 0: it is in db 1
+            direct.select(1);
+            assertThat(direct.exists("alice:in-db-1")).isTrue();
+
+            alice.set("again", "v");
+            assertThat(alice.flushAll()).isEqualTo("OK");
+            assertThat(direct.exists("alice:in-db-1")).isFalse();
+            direct.select(0);
+            assertThat(direct.exists("alice:again")).isFalse();
+            assertThat(bob.dbSize()).isEqualTo(2500);
+            // The connection goes on as before.
+            assertThat(alice.set("after", "v")).isEqualTo("OK");
+            assertThat(alice.get("after")).isEqualTo("v");
+        }
+    }
+
+    @Test
+    void blockingPopsAndStreamReadsNameTheirKeysWithoutThePrefix() throws Exception {
+        try (Jedis alice = alice(); Jedis pusher = alice()) {
+            alice.rpush("queue", "job");
+            assertThat(alice.blpop(1, "empty", "queue")).containsExactly("queue", "job");
+
+            CompletableFuture<List<String>> waiting = CompletableFuture.supplyAsync(() -> alice.brpop(10, "later"));
+            Await.until(WAIT, "the BRPOP to block upstream", () -> blockedClients() == 1);
+            pusher.lpush("later", "x");
+            assertThat(waiting.get(10, TimeUnit.SECONDS)).containsExactly("later", "x");
+
+            alice.rpush("l1", "a", "b");
+            KeyValue<String, List<String>> mpop = alice.lmpop(ListDirection.LEFT, 1, "l0", "l1");
+            assertThat(mpop.getKey()).isEqualTo("l1");
+            assertThat(mpop.getValue()).containsExactly("a");
+
+            alice.xadd("stream", StreamEntryID.NEW_ENTRY, Map.of("f", "v"));
+            Object read = alice.sendCommand(Protocol.Command.XREAD, "COUNT", "1", "STREAMS", "stream", "0");
+            @SuppressWarnings("unchecked")
+            List<Object> streams = (List<Object>) read;
+            @SuppressWarnings("unchecked")
+            List<Object> first = (List<Object>) streams.get(0);
+            assertThat(new String((byte[]) first.get(0), StandardCharsets.UTF_8)).isEqualTo("stream");
+        }
+    }
+
+    private long blockedClients() {
+        String clients = direct.info("clients");
+        for (String line : clients.split("\r\n")) {
+            if (line.startsWith("blocked_clients:")) {
+                return Long.parseLong(line.substring("blocked_clients:".length()));
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void channelsAndPatternsAreNamespacedAndMessagesNameThemWithoutThePrefix() throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        JedisPubSub listener = new JedisPubSub() {
+            @Override
+            public void onMessage(String channel, String message) {
+                received.add("message " + channel + " " + message);
+            }
+
+            @Override
+            public void onPMessage(String pattern, String channel, String message) {
+                received.add("pmessage " + pattern + " " + channel + " " + message);
+            }
+
+            @Override
+            public void onSubscribe(String channel, int subscribedChannels) {
+                received.add("subscribe " + channel);
+            }
+
+            @Override
+            public void onPSubscribe(String pattern, int subscribedChannels) {
+                received.add("psubscribe " + pattern);
+            }
+        };
+        try (Jedis subscriber = alice(); Jedis alice = alice(); Jedis bob = bob()) {
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> subscriber.subscribe(listener, "news"));
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("subscribe news");
+            listener.psubscribe("new*");
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("psubscribe new*");
+            assertThat(direct.pubsubChannels()).containsExactly("alice:news");
+
+            assertThat(bob.publish("news", "from bob")).isZero();
+            assertThat(alice.publish("news", "hello")).isEqualTo(2);
+            List<String> got = new ArrayList<>(List.of(received.poll(10, TimeUnit.SECONDS),
+                    received.poll(10, TimeUnit.SECONDS)));
+            assertThat(got).containsExactlyInAnyOrder("message news hello", "pmessage new* news hello");
+            assertThat(alice.pubsubChannels()).containsExactly("news");
+            assertThat(alice.pubsubChannels("n*")).containsExactly("news");
+            assertThat(bob.pubsubChannels()).isEmpty();
+            assertThat(alice.pubsubNumSub("news")).containsEntry("news", 1L);
+            listener.unsubscribe();
+            listener.punsubscribe();
+            running.get(10, TimeUnit.SECONDS);
+            assertThat(received).isEmpty();
+        }
+    }
+
+    @Test
+    void transactionsRepliesLoseThePrefixAndARefusedCommandAbortsExec() {
+        try (Jedis alice = alice()) {
+            alice.set("t1", "v");
+            Transaction tx = alice.multi();
+            tx.keys("t*");
+            tx.get("t1");
+            List<Object> results = tx.exec();
+            assertThat(results.get(0)).isEqualTo(Set.of("t1"));
+            assertThat(results.get(1)).isEqualTo("v");
+
+            alice.sendCommand(Protocol.Command.MULTI);
+            assertThatThrownBy(() -> alice.sendCommand(Protocol.Command.CONFIG, "GET", "maxmemory"))
+                    .isInstanceOf(JedisDataException.class).hasMessageStartingWith("NOPERM");
+            alice.sendCommand(Protocol.Command.SET, "t2", "v");
+            assertThatThrownBy(() -> alice.sendCommand(Protocol.Command.EXEC))
+                    .isInstanceOf(JedisDataException.class).hasMessageStartingWith("EXECABORT");
+            assertThat(direct.exists("alice:t2")).isFalse();
+            assertThat(alice.ping()).isEqualTo("PONG");
+        }
+    }
+
+    @Test
+    void commandsThatCannotBeConfinedAreRefusedWithTheReasonAndTheConnectionGoesOn() {
+        try (Jedis alice = alice()) {
+            for (String[] command : new String[][] {{"CONFIG", "GET", "maxmemory"}, {"MONITOR"}, {"SWAPDB", "0", "1"},
+                    {"MOVE", "k", "1"}, {"DEBUG", "SLEEP", "0"}, {"CLIENT", "LIST"}, {"CLIENT", "KILL", "ID", "1"},
+                    {"SCRIPT", "FLUSH"}, {"FUNCTION", "FLUSH"}, {"ACL", "WHOAMI"}, {"PUBSUB", "NUMPAT"},
+                    {"NOSUCHCOMMAND", "x"}}) {
+                assertThatThrownBy(() -> alice.sendCommand(() -> command[0].getBytes(StandardCharsets.UTF_8),
+                        java.util.Arrays.copyOfRange(command, 1, command.length)))
+                        .as(String.join(" ", command))
+                        .isInstanceOf(JedisDataException.class)
+                        .hasMessageStartingWith("NOPERM this user has no permissions to run the '");
+                assertThat(alice.ping()).isEqualTo("PONG");
+            }
+        }
+    }
+
+    @Test
+    void anAdminUserWithoutANamespaceSeesEverything() {
+        try (Jedis alice = alice(); Jedis admin = as("admin", "adm-pw")) {
+            alice.set("mine", "v");
+            assertThat(admin.get("alice:mine")).isEqualTo("v");
+            assertThat(admin.keys("*")).containsExactly("alice:mine");
+            assertThat(admin.configGet("maxmemory")).containsKey("maxmemory");
+        }
+    }
+
+    @Test
+    void removingAUserClosesItsConnections() {
+        try (Jedis alice = alice(); Jedis bob = bob()) {
+            alice.set("k", "v");
+            proxy.setUsers(user("bob", "b-pw", "bob:"), user("admin", "adm-pw", ""));
+            try {
+                Await.until(WAIT, "alice's connection to be closed", () -> {
+                    try {
+                        alice.ping();
+                        return false;
+                    } catch (RuntimeException e) {
+                        return true;
+                    }
+                });
+                assertThat(bob.ping()).isEqualTo("PONG");
+            } finally {
+                proxy.setUsers(user("alice", "a-pw", "alice:"), user("bob", "b-pw", "bob:"),
+                        user("admin", "adm-pw", ""));
+            }
+        }
+    }
+}
