@@ -49,6 +49,11 @@ public final class NamespaceRules {
             Map.entry("pubsub|numpat", "it counts the patterns of every namespace"));
 
     private static final byte[] MATCH = ascii("match");
+    private static final byte[] BLOCK = ascii("block");
+    private static final byte[] COUNT = ascii("count");
+    private static final byte[] GROUP = ascii("group");
+    private static final byte[] STREAMS = ascii("streams");
+    private static final byte[] NOACK = ascii("noack");
     private static final byte[] BY = ascii("by");
     private static final byte[] GET = ascii("get");
     private static final byte[] LIMIT = ascii("limit");
@@ -181,7 +186,7 @@ public final class NamespaceRules {
             rules.put(name, firstIsName);
         }
         Rule streams = (args, spec, plan) -> {
-            keysFromSpecs(args, spec, plan);
+            streamKeys(args, spec, plan);
             plan.shape(ReplyShape.STREAMS);
         };
         rules.put("xread", streams);
@@ -196,6 +201,41 @@ public final class NamespaceRules {
             });
         }
         return rules;
+    }
+
+    /**
+     * XREAD and XREADGROUP: the keys are the first half of what follows the first STREAMS that is not an option's
+     * argument, found as Redis itself parses the options (a group, a consumer or a key may be called "STREAMS"; the
+     * key specs' fixed search start does not see that). Where that parse fails, so will the command in Redis; the
+     * key specs' keys are then prefixed too, so that whatever Redis's own key extraction finds is in the namespace.
+     */
+    private static void streamKeys(CommandArguments args, CommandSpec spec, ArgumentPlan plan) {
+        int streams = -1;
+        boolean group = false;
+        for (int i = 1; i < args.argc(); i++) {
+            if (args.argEqualsIgnoreCase(i, BLOCK) || args.argEqualsIgnoreCase(i, COUNT)) {
+                i++;
+            } else if (args.argEqualsIgnoreCase(i, GROUP)) {
+                group = true;
+                i += 2;
+            } else if (args.argEqualsIgnoreCase(i, STREAMS)) {
+                streams = i;
+                break;
+            } else if (!args.argEqualsIgnoreCase(i, NOACK)) {
+                break;
+            }
+        }
+        int rest = streams < 0 ? 0 : args.argc() - streams - 1;
+        boolean balanced = rest > 0 && rest % 2 == 0;
+        if (balanced) {
+            for (int i = streams + 1; i <= streams + rest / 2; i++) {
+                plan.name(i);
+            }
+        }
+        if (!balanced || group != spec.name().equals("xreadgroup")) {
+            // An error in Redis; what its key extraction may still call keys takes the prefix as well.
+            keysFromSpecs(args, spec, plan);
+        }
     }
 
     /** SCAN: its MATCH patterns take the prefix; without MATCH, {@code MATCH <prefix>*} confines it. */
