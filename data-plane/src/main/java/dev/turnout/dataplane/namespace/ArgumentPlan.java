@@ -2,7 +2,9 @@ package dev.turnout.dataplane.namespace;
 
 import dev.turnout.dataplane.resp.CommandFrame;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
+import dev.turnout.dataplane.command.KeySpec;
+import dev.turnout.dataplane.command.KeyVisitor;
+import dev.turnout.dataplane.resp.RespWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +15,7 @@ import java.util.List;
  * {@code MATCH alice:*}), the shape of its reply, or why it is refused. One per session, refilled per command:
  * confined to the session's event loop.
  */
-public final class ArgumentPlan {
+public final class ArgumentPlan implements KeyVisitor {
 
     static final byte KEEP = 0;
     static final byte NAME = 1;
@@ -45,6 +47,12 @@ public final class ArgumentPlan {
     void name(int i) {
         kinds[i] = NAME;
         rewrites = true;
+    }
+
+    /** A key found by the command's key specs: it takes the prefix. */
+    @Override
+    public void key(int argIndex, KeySpec spec) {
+        name(argIndex);
     }
 
     /** Argument {@code i} is a glob pattern over keys or channels: it takes the escaped prefix. */
@@ -101,9 +109,7 @@ public final class ArgumentPlan {
 
     /** Writes the command of {@code frame} as this plan says, as a RESP multibulk. */
     public void write(CommandFrame frame, Namespace namespace, ByteBuf out) {
-        out.writeByte('*');
-        ByteBufUtil.writeAscii(out, Integer.toString(argc + appended.size()));
-        out.writeShort(Namespace.CRLF);
+        RespWriter.arrayHeader(out, argc + appended.size());
         for (int i = 0; i < argc; i++) {
             switch (kinds[i]) {
                 case NAME -> namespace.writeKey(out, frame, i);
@@ -114,11 +120,7 @@ public final class ArgumentPlan {
         for (byte[] added : appended) {
             byte[] argument = added == EVERYTHING ? namespace.everything()
                     : added == NAMESPACE_PREFIX ? namespace.prefix() : added;
-            out.writeByte('$');
-            ByteBufUtil.writeAscii(out, Integer.toString(argument.length));
-            out.writeShort(Namespace.CRLF);
-            out.writeBytes(argument);
-            out.writeShort(Namespace.CRLF);
+            RespWriter.bulk(out, argument);
         }
     }
 

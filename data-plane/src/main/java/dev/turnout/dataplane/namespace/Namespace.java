@@ -1,8 +1,8 @@
 package dev.turnout.dataplane.namespace;
 
 import dev.turnout.dataplane.resp.CommandFrame;
+import dev.turnout.dataplane.resp.RespWriter;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -69,9 +69,7 @@ public final class Namespace {
     /** Writes argument {@code i} of {@code frame} as a bulk string, with {@code before} in front of it. */
     static void writeBulk(ByteBuf out, byte[] before, CommandFrame frame, int i) {
         int length = frame.argLength(i);
-        out.writeByte('$');
-        ByteBufUtil.writeAscii(out, Integer.toString(before.length + length));
-        out.writeShort(CRLF);
+        RespWriter.bulkHeader(out, before.length + length);
         out.writeBytes(before);
         frame.copyArg(i, out);
         out.writeShort(CRLF);

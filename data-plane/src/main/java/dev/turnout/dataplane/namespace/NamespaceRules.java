@@ -117,7 +117,7 @@ public final class NamespaceRules {
     }
 
     private static void keysFromSpecs(CommandArguments args, CommandSpec spec, ArgumentPlan plan) {
-        spec.forEachRoutingKey(args, (i, keySpec) -> plan.name(i));
+        spec.forEachRoutingKey(args, plan);
     }
 
     private static Map<String, Rule> namedRules() {

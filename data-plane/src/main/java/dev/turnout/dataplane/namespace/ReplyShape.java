@@ -2,7 +2,7 @@ package dev.turnout.dataplane.namespace;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
+import dev.turnout.dataplane.resp.RespWriter;
 import java.util.Arrays;
 
 /**
@@ -48,9 +48,7 @@ public interface ReplyShape {
         int dataStart = lineEnd + 2;
         if (in.getByte(index) == '$' && length >= ns.length() && ns.isPrefixOf(in, dataStart, (int) length)) {
             int kept = (int) length - ns.length();
-            out.writeByte('$');
-            ByteBufUtil.writeAscii(out, Integer.toString(kept));
-            out.writeShort(Namespace.CRLF);
+            RespWriter.bulkHeader(out, kept);
             out.writeBytes(in, dataStart + ns.length(), kept + 2);
             return dataStart + (int) length + 2;
         }

@@ -134,7 +134,8 @@ public final class RespWriter {
         }
     }
 
-    private static void bulkHeader(ByteBuf out, int length) {
+    /** {@code $length}: a bulk string of {@code length} bytes follows, then CRLF. */
+    public static void bulkHeader(ByteBuf out, int length) {
         header(out, '$', length);
     }
 
