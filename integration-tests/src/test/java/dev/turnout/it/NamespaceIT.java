@@ -340,6 +340,38 @@ class NamespaceIT {
     }
 
     @Test
+    void aNamespacedSubscriberAndTrackerFollowAnUpstreamChangeInItsNamespace() throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        JedisPubSub listener = new JedisPubSub() {
+            @Override
+            public void onMessage(String channel, String message) {
+                received.add(channel + " " + message);
+            }
+
+            @Override
+            public void onSubscribe(String channel, int subscribedChannels) {
+                received.add("subscribed " + channel);
+            }
+        };
+        try (RedisServerProcess other = RedisServerProcess.builder().start();
+             Jedis subscriber = alice(); Jedis alice = alice(); Jedis otherDirect = new Jedis(other.host(), other.port())) {
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> subscriber.subscribe(listener, "news"));
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("subscribed news");
+            proxy.switchUpstream(new dev.turnout.dataplane.config.HostAndPort(other.host(), other.port()), null);
+            try {
+                Await.until(WAIT, "the subscription to be replayed on the new upstream, in the namespace",
+                        () -> otherDirect.pubsubChannels().equals(List.of("alice:news")));
+                assertThat(alice.publish("news", "after the switch")).isEqualTo(1);
+                assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("news after the switch");
+                listener.unsubscribe();
+                running.get(10, TimeUnit.SECONDS);
+            } finally {
+                proxy.switchUpstream(new dev.turnout.dataplane.config.HostAndPort(redis.host(), redis.port()), null);
+            }
+        }
+    }
+
+    @Test
     void anAdminUserWithoutANamespaceSeesEverything() {
         try (Jedis alice = alice(); Jedis admin = as("admin", "adm-pw")) {
             alice.set("mine", "v");
