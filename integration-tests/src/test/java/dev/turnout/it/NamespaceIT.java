@@ -372,6 +372,22 @@ class NamespaceIT {
     }
 
     @Test
+    void afterResetTheClientMustAuthenticateAgainAndTheNextUsersNamespaceApplies() {
+        try (RawRedisClient c = RawRedisClient.connect(proxy.host(), proxy.port())) {
+            assertThat(c.call("AUTH", "alice", "a-pw")).isEqualTo("OK");
+            assertThat(c.call("SET", "who", "alice")).isEqualTo("OK");
+            assertThat(c.call("RESET")).isEqualTo("RESET");
+            assertThat(c.call("CONFIG", "GET", "maxmemory"))
+                    .isEqualTo(new RawRedisClient.Error("NOAUTH Authentication required."));
+            assertThat(c.call("AUTH", "bob", "b-pw")).isEqualTo("OK");
+            assertThat(c.call("GET", "who")).isNull();
+            assertThat(c.call("SET", "who", "bob")).isEqualTo("OK");
+        }
+        assertThat(direct.get("alice:who")).isEqualTo("alice");
+        assertThat(direct.get("bob:who")).isEqualTo("bob");
+    }
+
+    @Test
     void anAdminUserWithoutANamespaceSeesEverything() {
         try (Jedis alice = alice(); Jedis admin = as("admin", "adm-pw")) {
             alice.set("mine", "v");

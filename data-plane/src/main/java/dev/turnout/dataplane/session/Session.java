@@ -197,7 +197,7 @@ public final class Session implements ReplySink {
         boolean upstreamSkipsNext = client.replyMode == ReplyMode.SKIP_NEXT && pinned != null;
         int sentBefore = commandsSent;
         replyBudget = takeReplyBudget();
-        if (tenant != null && !confine(handler, frame)) {
+        if (tenant != null && client.authenticated && !confine(handler, frame)) {
             return;
         }
         handler.dispatch(this, frame, buf, start);
