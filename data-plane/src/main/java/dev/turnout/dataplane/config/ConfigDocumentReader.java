@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.turnout.dataplane.access.CommandRules;
+import dev.turnout.dataplane.command.CommandTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +16,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Reads the desired-state document (YAML or JSON) into a validated {@link ProxyConfig}. Every error
@@ -34,6 +38,13 @@ import java.util.function.Function;
  *   max-clients: 10000
  *   idle-timeout: 0                  # seconds, or 300s, 5m; 0 = never
  *   max-bulk-length: 512mb           # as in redis.conf: 512mb = 512 * 1024^2, 512m = 512 * 1000^2
+ * users:
+ *   - name: alice
+ *     password: sha256:&lt;64 hex digits&gt;
+ *     namespace: "alice:"            # default: the name and a colon; "" for none
+ *     commands: +@all -@dangerous    # Redis ACL command rules, checked against the command table
+ *     max-connections: 10
+ *     rate-limit: 1000               # commands per second
  * </pre>
  */
 public final class ConfigDocumentReader {
@@ -50,10 +61,36 @@ public final class ConfigDocumentReader {
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final Function<String, String> environment;
+    private final Supplier<CommandTable> commandTable;
 
-    /** @param environment looks up environment variables (injected so tests need not set real ones) */
+    /**
+     * A reader that checks users' command rules against the command table built in ({@link CommandTable#loadDefault()},
+     * loaded once, when a document first has users).
+     *
+     * @param environment looks up environment variables (injected so tests need not set real ones)
+     */
     public ConfigDocumentReader(Function<String, String> environment) {
         this.environment = environment;
+        this.commandTable = DefaultCommandTable::get;
+    }
+
+    /**
+     * @param environment  looks up environment variables
+     * @param commandTable the table users' command rules are checked against
+     */
+    public ConfigDocumentReader(Function<String, String> environment, CommandTable commandTable) {
+        this.environment = environment;
+        Objects.requireNonNull(commandTable, "commandTable");
+        this.commandTable = () -> commandTable;
+    }
+
+    /** The built-in command table, loaded on first use and shared: it is immutable. */
+    private static final class DefaultCommandTable {
+        private static final CommandTable TABLE = CommandTable.loadDefault();
+
+        static CommandTable get() {
+            return TABLE;
+        }
     }
 
     public ProxyConfig read(Path file) throws ConfigException {
@@ -117,12 +154,24 @@ public final class ConfigDocumentReader {
             }
             String namespace = u.has("namespace") ? optionalText(path + ".namespace", u.get("namespace")) : name + ":";
             String commands = u.has("commands") ? optionalText(path + ".commands", u.get("commands")) : "+@all";
+            if (commands != null) {
+                checkCommandRules(path + ".commands", commands);
+            }
             int maxConnections = u.has("max-connections") ? positiveInt(path + ".max-connections", u.get("max-connections")) : 0;
             int rateLimit = u.has("rate-limit") ? positiveInt(path + ".rate-limit", u.get("rate-limit")) : 0;
             users.put(name, new UserConfig(name, sha, namespace == null ? "" : namespace, commands == null ? "+@all" : commands,
                     maxConnections, rateLimit));
         }
         return users;
+    }
+
+    /** Compiles the rules once to check them; the data plane compiles them again per configuration. */
+    private void checkCommandRules(String path, String rules) throws ConfigException {
+        try {
+            CommandRules.parse(rules, commandTable.get());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(path, e.getMessage());
+        }
     }
 
     private Map<String, RouteConfig> routes(JsonNode node, Path relativeTo) throws ConfigException {

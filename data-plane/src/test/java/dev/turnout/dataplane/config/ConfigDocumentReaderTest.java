@@ -3,6 +3,8 @@ package dev.turnout.dataplane.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.turnout.dataplane.command.CommandTable;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -286,5 +288,54 @@ class ConfigDocumentReaderTest {
         assertError("routes:\n  default:\n    upstream: 127.0.0.1:6379\nusers:\n  - name: a\n    password: sha256:"
                 + "00".repeat(32) + "\n  - name: a\n    password: sha256:" + "00".repeat(32) + "\n",
                 "users[1].name: 'a' is defined twice");
+    }
+
+    private static String users(String... commands) {
+        StringBuilder yaml = new StringBuilder("routes:\n  default:\n    upstream: 127.0.0.1:6379\nusers:\n");
+        for (int i = 0; i < commands.length; i++) {
+            yaml.append("  - name: u").append(i).append("\n    password: sha256:").append("00".repeat(32)).append('\n');
+            yaml.append("    commands: \"").append(commands[i]).append("\"\n");
+        }
+        return yaml.toString();
+    }
+
+    @Test
+    void commandRulesThatRedisWouldRefuseAreRefusedWithThePathAndTheToken() {
+        assertError(users("+@all", "-@all +get", "+@all -@dangerous -@reads"),
+                "users[2].commands: '-@reads': Unknown command or category name in ACL (expected one of the categories:"
+                        + " @all, @keyspace, @read, @write, @set, @sortedset, @list, @hash, @string, @bitmap,"
+                        + " @hyperloglog, @geo, @stream, @pubsub, @admin, @fast, @slow, @blocking, @dangerous,"
+                        + " @connection, @transaction, @scripting)");
+        assertError(users("+@all -flushal"), "users[0].commands: '-flushal': Unknown command or category name in ACL"
+                + " (expected a command or subcommand of Redis 7.0.15 such as +get or -client|kill; 'flushal' is not a"
+                + " command)");
+        assertError(users("+client -client|kil"), "users[0].commands: '-client|kil': Unknown command or category name"
+                + " in ACL (expected a subcommand of client: caching, getname, getredir, help, id, info, kill, list,"
+                + " no-evict, pause, reply, setname, tracking, trackinginfo, unblock, unpause)");
+        assertError(users("on +@all"), "users[0].commands: 'on': Syntax error (expected +@all, -@all, allcommands,"
+                + " nocommands, +@<category>, -@<category>, +<command>, -<command>, +<command>|<subcommand> or"
+                + " -<command>|<subcommand>; passwords, keys and channels are not set here)");
+    }
+
+    @Test
+    void commandRulesAreKeptAsWritten() throws Exception {
+        ProxyConfig config = read(users("ALLCOMMANDS -@Dangerous +client|kill", "", "-@all +get"));
+        assertThat(config.users().get("u0").commands()).isEqualTo("ALLCOMMANDS -@Dangerous +client|kill");
+        assertThat(config.users().get("u1").commands()).isEmpty();
+        assertThat(config.users().get("u2").commands()).isEqualTo("-@all +get");
+    }
+
+    @Test
+    void commandRulesAreCheckedAgainstTheTableGiven() throws Exception {
+        CommandTable onlyPing = CommandTable.load(new ByteArrayInputStream("""
+                {"redis_version": "9.9.9", "commands": [
+                  {"name": "ping", "arity": -1, "flags": ["fast"], "acl_categories": ["@fast"], "key_specs": [],
+                   "tips": []}
+                ]}""".getBytes(StandardCharsets.UTF_8)));
+        ConfigDocumentReader withTable = new ConfigDocumentReader(name -> null, onlyPing);
+        assertThat(withTable.read(users("-@all +ping"), dir).users()).containsKey("u0");
+        assertThatThrownBy(() -> withTable.read(users("-@all +get"), dir)).isInstanceOf(ConfigException.class)
+                .hasMessage("users[0].commands: '+get': Unknown command or category name in ACL (expected a command or"
+                        + " subcommand of Redis 9.9.9 such as +get or -client|kill; 'get' is not a command)");
     }
 }
