@@ -44,11 +44,11 @@ import java.util.StringJoiner;
 public final class CommandRules {
 
     /** What Redis says of an unknown command, subcommand or category. */
-    static final String UNKNOWN = "Unknown command or category name in ACL";
+    private static final String UNKNOWN = "Unknown command or category name in ACL";
     /** What Redis says of a rule it cannot read at all. */
-    static final String SYNTAX_ERROR = "Syntax error";
+    private static final String SYNTAX_ERROR = "Syntax error";
     /** What Redis says of {@code +config|get|x}. */
-    static final String FIRST_ARG_OF_SUBCOMMAND = "Allowing first-arg of a subcommand is not supported";
+    private static final String FIRST_ARG_OF_SUBCOMMAND = "Allowing first-arg of a subcommand is not supported";
 
     private static final String ALL = "@all";
     private static final String RULE_FORMS = "+@all, -@all, allcommands, nocommands, +@<category>, -@<category>, "
@@ -109,14 +109,16 @@ public final class CommandRules {
      * The rules in a normal form that compiles to the same permissions: lower case, {@code +@all} or
      * {@code -@all} first, then each remaining rule once, where it last appeared (a later rule for the same
      * command or category overrides the earlier one completely), without rules that repeat what the start
-     * already says. {@code "ALLCOMMANDS +get -@Dangerous -keys -@dangerous"} gives
-     * {@code "+@all -keys -@dangerous"}, as Redis 7.2's {@code ACL GETUSER} would.
+     * already says: {@code "ALLCOMMANDS +get -@Dangerous -keys -@dangerous"} gives
+     * {@code "+@all -keys -@dangerous"}. Redis 7.2's {@code ACL GETUSER} also keeps each rule once where it last
+     * appeared; Redis 7.0's rebuilds rules from the bits instead, in an order that depends on its hash tables.
      */
     @Override
     public String toString() {
         return normalized;
     }
 
+    /** Rules are equal when they allow the same commands, however they are written. */
     @Override
     public boolean equals(Object o) {
         return o instanceof CommandRules other && everything == other.everything
