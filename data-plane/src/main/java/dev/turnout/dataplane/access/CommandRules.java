@@ -102,7 +102,12 @@ public final class CommandRules {
      * by its full name, container first.
      */
     public static String noPermission(CommandSpec command) {
-        return "NOPERM this user has no permissions to run the '" + command.name() + "' command";
+        return noPermission(command.name());
+    }
+
+    /** {@link #noPermission(CommandSpec)} for a command known by its (full, lower-case) name only. */
+    public static String noPermission(String commandName) {
+        return "NOPERM this user has no permissions to run the '" + commandName + "' command";
     }
 
     /**

@@ -131,6 +131,20 @@ public final class CommandTable {
     }
 
     /**
+     * The command or subcommand {@code args} runs: the subcommand named by argument 1 of a container, the container
+     * itself when that names none it has (Redis answers with an error), null for an unknown command.
+     * Allocation-free.
+     */
+    public CommandSpec resolve(CommandArguments args) {
+        CommandSpec spec = lookup(args);
+        if (spec != null && spec.isContainer() && args.argc() > 1) {
+            CommandSpec sub = spec.subcommand(args);
+            return sub != null ? sub : spec;
+        }
+        return spec;
+    }
+
+    /**
      * The subcommand of {@code container} whose name is the {@code length} bytes of {@code buf} at
      * absolute {@code index}, ignoring ASCII case; null if {@code container} is null, not a container,
      * or has no such subcommand. Allocation-free.

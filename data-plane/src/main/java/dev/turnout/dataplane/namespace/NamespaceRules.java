@@ -1,5 +1,6 @@
 package dev.turnout.dataplane.namespace;
 
+import dev.turnout.dataplane.access.CommandRules;
 import dev.turnout.dataplane.command.CommandArguments;
 import dev.turnout.dataplane.command.CommandSpec;
 import dev.turnout.dataplane.command.CommandTable;
@@ -99,21 +100,21 @@ public final class NamespaceRules {
      * cannot tell its keys.
      */
     public void plan(CommandArguments args, ArgumentPlan plan) {
+        plan(args, table.resolve(args), plan);
+    }
+
+    /** {@link #plan(CommandArguments, ArgumentPlan)} of a command already resolved by {@link CommandTable#resolve}. */
+    public void plan(CommandArguments args, CommandSpec resolved, ArgumentPlan plan) {
         plan.reset(args.argc());
-        CommandSpec spec = table.lookup(args);
-        if (spec == null) {
+        if (resolved == null) {
             plan.refuse(refusal(name(args, 0), "the proxy does not know its arguments, so it cannot confine them"));
             return;
         }
-        if (spec.isContainer() && args.argc() > 1) {
-            CommandSpec sub = spec.subcommand(args);
-            if (sub == null) {
-                // Redis says what is wrong with an unknown subcommand; its arguments carry no keys the proxy knows.
-                return;
-            }
-            spec = sub;
+        if (resolved.isContainer() && args.argc() > 1) {
+            // Redis says what is wrong with an unknown subcommand; its arguments carry no keys the proxy knows.
+            return;
         }
-        byId[spec.id()].plan(args, spec, plan);
+        byId[resolved.id()].plan(args, resolved, plan);
     }
 
     private static void keysFromSpecs(CommandArguments args, CommandSpec spec, ArgumentPlan plan) {
@@ -306,7 +307,7 @@ public final class NamespaceRules {
 
     /** The NOPERM error text for {@code command} (a full name, like "config|get"), with the reason. */
     public static String refusal(String command, String reason) {
-        return "NOPERM this user has no permissions to run the '" + command + "' command: " + reason;
+        return CommandRules.noPermission(command) + ": " + reason;
     }
 
     private static String name(CommandArguments args, int i) {

@@ -243,8 +243,7 @@ final class ConnectionHandlers {
             session.subscriptions.clear();
             session.setWatchBroken(false);
             // As in Redis, RESET deauthenticates: with users configured the client must AUTH again.
-            session.client.user = null;
-            session.client.authenticated = !session.usersConfigured();
+            session.signOut();
             session.setReplyBudget(1);
             if (session.isPinned() && !session.isMonitoring()) {
                 session.markPinnedDirty();

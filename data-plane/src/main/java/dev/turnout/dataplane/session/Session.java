@@ -2,6 +2,9 @@ package dev.turnout.dataplane.session;
 
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
+import dev.turnout.dataplane.access.CommandRules;
+import dev.turnout.dataplane.access.UserAccess;
+import dev.turnout.dataplane.command.CommandSpec;
 import dev.turnout.dataplane.config.UserConfig;
 import dev.turnout.dataplane.namespace.KeyspaceOperation;
 import dev.turnout.dataplane.namespace.NamespaceRules;
@@ -102,6 +105,9 @@ public final class Session implements ReplySink {
     // The client's namespace (null: none), and the shape of the next forwarded command's reply in it.
     private SessionNamespace tenant;
     private ReplyShape nextShape;
+    // The user's rules and limits (null: no users configured), and whether the open MULTI had a command refused.
+    private UserAccess access;
+    private boolean transactionRefused;
     // FLUSHDB, DBSIZE, ... running as a walk over the namespace's keys: what follows waits for it.
     private NamespaceKeyspace walk;
     private int walkReplies;
@@ -197,7 +203,7 @@ public final class Session implements ReplySink {
         boolean upstreamSkipsNext = client.replyMode == ReplyMode.SKIP_NEXT && pinned != null;
         int sentBefore = commandsSent;
         replyBudget = takeReplyBudget();
-        if (tenant != null && client.authenticated && !confine(handler, frame)) {
+        if (client.authenticated && (tenant != null || access != null) && !admit(handler, frame)) {
             return;
         }
         handler.dispatch(this, frame, buf, start);
@@ -212,24 +218,40 @@ public final class Session implements ReplySink {
     }
 
     /**
-     * Plans the command for the client's namespace: false (and the client told why) when it cannot be confined to
-     * it. Inside MULTI the command's reply shape is kept for EXEC's reply, and a refusal makes EXEC fail.
+     * What the client's user may do with this command: its rate limit and command rules, then its namespace (the
+     * plan of the command in it, see {@link NamespaceRules}). False, and the client told why, when the command is
+     * refused or the proxy ran it itself (a keyspace walk). Inside MULTI a refusal makes EXEC fail, as Redis fails
+     * a transaction in which a command could not be queued, and the command's reply shape is kept for EXEC's reply.
      */
-    private boolean confine(CommandHandler handler, CommandFrame frame) {
-        String refusal = tenant.plan(context.namespaceRules(), frame);
+    private boolean admit(CommandHandler handler, CommandFrame frame) {
         boolean inTransaction = hasPinReason(PinReason.TRANSACTION);
-        if (refusal != null) {
-            if (inTransaction) {
-                tenant.refusedInTransaction();
+        CommandSpec spec = context.commands().resolve(frame);
+        String refusal = null;
+        if (access != null) {
+            if (!access.rateLimiter().tryAcquire()) {
+                refusal = access.rateLimiter().refusal();
+            } else if (spec == null ? !access.commands().allowsUnknownCommands()
+                    : !spec.isContainer() && !access.commands().allows(spec)) {
+                refusal = spec == null ? CommandRules.noPermission(frame.argAsString(0).toLowerCase(Locale.ROOT))
+                        : CommandRules.noPermission(spec);
             }
+        }
+        nextShape = null;
+        if (refusal == null && tenant != null) {
+            refusal = tenant.plan(context.namespaceRules(), frame, spec);
+        }
+        if (refusal != null) {
+            transactionRefused |= inTransaction;
             reply(error(refusal));
             return false;
         }
-        nextShape = null;
+        if (tenant == null) {
+            return true;
+        }
         KeyspaceOperation operation = tenant.operation();
         if (operation != null) {
             if (inTransaction) {
-                tenant.refusedInTransaction();
+                transactionRefused = true;
                 reply(error(NamespaceRules.refusal(operation.name().toLowerCase(Locale.ROOT),
                         "in a namespace it walks the namespace's keys, which cannot happen inside MULTI")));
             } else {
@@ -697,6 +719,7 @@ public final class Session implements ReplySink {
 
     /** MULTI: in a namespace, the replies of what it queues are followed to EXEC. */
     void transactionStarted() {
+        transactionRefused = false;
         if (tenant != null) {
             tenant.transactionStarted();
         }
@@ -707,12 +730,12 @@ public final class Session implements ReplySink {
      * client queued); otherwise EXEC's reply takes the shapes of the queued commands' replies.
      */
     boolean transactionEndsRefused(boolean exec) {
-        if (tenant == null) {
-            return false;
+        boolean refused = transactionRefused;
+        transactionRefused = false;
+        if (tenant != null) {
+            ReplyShape shape = tenant.transactionEnded();
+            nextShape = exec ? shape : null;
         }
-        boolean refused = tenant.transactionRefused();
-        ReplyShape shape = tenant.transactionEnded();
-        nextShape = exec ? shape : null;
         return exec && refused;
     }
 
@@ -804,10 +827,21 @@ public final class Session implements ReplySink {
         UserConfig user = context.config().get().users().get(userName);
         InetAddress address = channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
         if (user != null && user.accepts(password)) {
+            context.authFailures().succeeded(address);
+            UserAccess next = context.access().user(userName).orElse(null);
+            boolean sameUser = access != null && client.user != null && client.user.name().equals(userName);
+            if (!sameUser) {
+                if (next != null && !next.connections().tryAcquire()) {
+                    // Like a failed AUTH in Redis, the connection keeps the user it had.
+                    reply(error(next.connections().refusal()));
+                    return false;
+                }
+                releaseUserSlot();
+            }
             client.user = user;
             client.authenticated = true;
+            access = next;
             tenant = SessionNamespace.of(user);
-            context.authFailures().succeeded(address);
             return true;
         }
         long delay = context.authFailures().failed(address);
@@ -833,6 +867,22 @@ public final class Session implements ReplySink {
             flushReplies();
         }, delay, TimeUnit.MILLISECONDS);
         return false;
+    }
+
+    /** RESET: as in Redis, the client is no longer authenticated (when users are configured, it must AUTH again). */
+    void signOut() {
+        releaseUserSlot();
+        client.user = null;
+        client.authenticated = !usersConfigured();
+        tenant = null;
+    }
+
+    /** Gives back the user's connection slot, if the session holds one. */
+    private void releaseUserSlot() {
+        if (access != null) {
+            access.connections().release();
+            access = null;
+        }
     }
 
     /** Whether clients must AUTH on this data plane (users are configured). */
@@ -1108,6 +1158,11 @@ public final class Session implements ReplySink {
                 tenant = SessionNamespace.of(now);
             }
             client.user = now;
+            // The new rules and limits; the connection count is shared with the object the slot was taken from.
+            UserAccess current = context.access().user(now.name()).orElse(null);
+            if (access != null && current != null) {
+                access = current;
+            }
         }
         if (pinned == null || loopSessions.closed) {
             return;
@@ -1394,7 +1449,7 @@ public final class Session implements ReplySink {
     private ByteBuf confineBuilt(ByteBuf command) {
         try {
             return parsed(command, frame -> {
-                if (tenant.plan(context.namespaceRules(), frame) != null) {
+                if (tenant.plan(context.namespaceRules(), frame, context.commands().resolve(frame)) != null) {
                     throw new IllegalStateException("a command the proxy replays was refused: " + frame);
                 }
                 ByteBuf out = channel.alloc().buffer(command.readableBytes() + 32);
@@ -1427,6 +1482,7 @@ public final class Session implements ReplySink {
     public void onClientClosed() {
         closed = true;
         closing = true;
+        releaseUserSlot();
         loopSessions.remove(this);
         loopSessions.heldByPause = Math.max(0, loopSessions.heldByPause - pauseHeld);
         pauseHeld = 0;

@@ -1,5 +1,6 @@
 package dev.turnout.dataplane.session;
 
+import dev.turnout.dataplane.command.CommandSpec;
 import dev.turnout.dataplane.config.UserConfig;
 import dev.turnout.dataplane.namespace.ArgumentPlan;
 import dev.turnout.dataplane.namespace.KeyspaceOperation;
@@ -22,7 +23,6 @@ final class SessionNamespace {
     private final ArgumentPlan plan = new ArgumentPlan();
     private final List<ReplyShape> queued = new ArrayList<>();
     private boolean queuedShaped;
-    private boolean transactionRefused;
 
     private SessionNamespace(Namespace namespace) {
         this.namespace = namespace;
@@ -35,8 +35,8 @@ final class SessionNamespace {
     }
 
     /** Plans {@code frame}; returns the refusal (a NOPERM error text) or null. */
-    String plan(NamespaceRules rules, CommandFrame frame) {
-        rules.plan(frame, plan);
+    String plan(NamespaceRules rules, CommandFrame frame, CommandSpec resolved) {
+        rules.plan(frame, resolved, plan);
         return plan.refusal();
     }
 
@@ -63,7 +63,6 @@ final class SessionNamespace {
     void transactionStarted() {
         queued.clear();
         queuedShaped = false;
-        transactionRefused = false;
     }
 
     /** The command last planned was queued by MULTI. */
@@ -71,15 +70,6 @@ final class SessionNamespace {
         ReplyShape shape = plan.replyShape();
         queued.add(shape);
         queuedShaped |= shape != null;
-    }
-
-    /** A command inside MULTI was refused by the proxy, so EXEC must fail as Redis fails it (EXECABORT). */
-    void refusedInTransaction() {
-        transactionRefused = true;
-    }
-
-    boolean transactionRefused() {
-        return transactionRefused;
     }
 
     /** The transaction ends: the shape of EXEC's reply (each element in its command's shape), or null. */
