@@ -153,6 +153,11 @@ public final class ConfigDocumentReader {
                         + " password: printf %s 'the password' | sha256sum)");
             }
             String namespace = u.has("namespace") ? optionalText(path + ".namespace", u.get("namespace")) : name + ":";
+            if (namespace != null && (namespace.indexOf('{') >= 0 || namespace.indexOf('}') >= 0)) {
+                throw new ConfigException(path + ".namespace", "'" + namespace + "' has a brace: the prefix goes in front"
+                        + " of every key, so a brace in it would change the hashtag, and so the cluster slot, of the"
+                        + " client's keys; choose a prefix without { or }");
+            }
             String commands = u.has("commands") ? optionalText(path + ".commands", u.get("commands")) : "+@all";
             if (commands != null) {
                 checkCommandRules(path + ".commands", commands);

@@ -290,6 +290,15 @@ class ConfigDocumentReaderTest {
                 "users[1].name: 'a' is defined twice");
     }
 
+    @Test
+    void aNamespaceWithABraceIsRefused() {
+        assertError("routes:\n  default:\n    upstream: 127.0.0.1:6379\nusers:\n  - name: alice\n    password: sha256:"
+                + "00".repeat(32) + "\n    namespace: \"{alice}:\"\n",
+                "users[0].namespace: '{alice}:' has a brace: the prefix goes in front of every key, so a brace in it"
+                        + " would change the hashtag, and so the cluster slot, of the client's keys; choose a prefix"
+                        + " without { or }");
+    }
+
     private static String users(String... commands) {
         StringBuilder yaml = new StringBuilder("routes:\n  default:\n    upstream: 127.0.0.1:6379\nusers:\n");
         for (int i = 0; i < commands.length; i++) {
