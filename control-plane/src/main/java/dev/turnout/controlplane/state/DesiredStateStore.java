@@ -1,9 +1,8 @@
 package dev.turnout.controlplane.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.turnout.dataplane.config.ConfigDocumentReader;
 import dev.turnout.dataplane.config.ConfigDocumentWriter;
 import dev.turnout.dataplane.config.ConfigException;
@@ -12,6 +11,7 @@ import dev.turnout.dataplane.config.LimitsConfig;
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.config.Secret;
+import dev.turnout.dataplane.config.UserConfig;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +36,10 @@ import java.util.Map;
  * {@code ifVersion} is non-zero and not the current version is refused. Changes are serialised by this
  * object's lock; {@link #current()} takes none.
  *
+ * <p>Besides replacing the whole state ({@link #apply}) and one route's upstream ({@link #setUpstream}), a
+ * change may add, change or remove one user ({@link #putUser}, {@link #setUserPassword}, {@link #removeUser}):
+ * the user's entry is written into the current document, which the reader then validates like any other.
+ *
  * <p>The directory also holds a {@code lock} file, locked while the store is open, so that two control
  * planes never share one data directory.
  */
@@ -48,7 +51,6 @@ public final class DesiredStateStore implements Closeable {
     /** The route SetUpstream changes when none is named. */
     public static final String DEFAULT_ROUTE = "default";
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<String> PASSWORD_SOURCES = List.of("password-file", "password-env");
 
     private final Path dataDir;
@@ -132,7 +134,9 @@ public final class DesiredStateStore implements Closeable {
 
     /**
      * Replaces the whole desired state with a YAML document. A route whose {@code password} is
-     * {@value ConfigDocumentWriter#MASK} keeps its current password.
+     * {@value ConfigDocumentWriter#MASK} keeps its current password, and a user whose {@code password} is
+     * {@value ConfigDocumentWriter#MASK} keeps the current password hash of the user of that name: what
+     * {@code config get} shows applies back unchanged.
      *
      * @param yaml      the document {@code proxyctl config apply} sends (passwords inline)
      * @param ifVersion 0, or the version the change was made against
@@ -141,10 +145,17 @@ public final class DesiredStateStore implements Closeable {
     public synchronized ProxyConfig apply(String yaml, long ifVersion)
             throws InvalidChangeException, StaleVersionException, IOException {
         checkVersion(ifVersion);
-        refusePasswordSources(yaml);
+        String text = yaml;
+        ObjectNode root = DocumentTree.parse(yaml);
+        if (root != null) {
+            refusePasswordSources(root);
+            if (keepMaskedUserHashes(root)) {
+                text = DocumentTree.text(root); // otherwise the text as sent, so errors name its own lines
+            }
+        }
         ProxyConfig parsed;
         try {
-            parsed = reader.read(yaml, dataDir);
+            parsed = reader.read(text, dataDir);
         } catch (ConfigException e) {
             throw InvalidChangeException.of(e);
         }
@@ -196,6 +207,86 @@ public final class DesiredStateStore implements Closeable {
         return commit(new ProxyConfig(0, state.listeners(), routes, state.limits(), state.users()));
     }
 
+    /**
+     * Adds a user, or changes one: its entry, built from {@code change} on top of the current user of that name
+     * (if any), goes into the current document, which the reader validates (name, hash, namespace, command rules,
+     * limits) before it is committed. Listeners, routes, limits and the other users stay as they are.
+     *
+     * @param presence  whether the user must be new, must exist, or either
+     * @param ifVersion 0, or the version the change was made against
+     * @return the new state
+     * @throws InvalidChangeException with a path such as {@code users[alice].namespace}; also when the desired
+     *                                state has no route yet (it is not a valid document without one)
+     * @throws UserExistsException    a user of that name exists and {@code presence} is MUST_BE_NEW
+     * @throws UnknownUserException   no user of that name exists and {@code presence} is MUST_EXIST
+     */
+    public synchronized ProxyConfig putUser(UserChange change, UserChange.Presence presence, long ifVersion)
+            throws InvalidChangeException, StaleVersionException, UserExistsException, UnknownUserException,
+            IOException {
+        checkVersion(ifVersion);
+        String name = requireUserName(change.name());
+        ProxyConfig state = current;
+        UserConfig old = state.users().get(name);
+        if (old != null && presence == UserChange.Presence.MUST_BE_NEW) {
+            throw new UserExistsException(name, state.version());
+        }
+        if (old == null && presence == UserChange.Presence.MUST_EXIST) {
+            throw new UnknownUserException(name, state.version());
+        }
+        if (state.routes().isEmpty()) {
+            throw new InvalidChangeException("routes", "none yet, and a desired state needs a route before it can"
+                    + " have users (expected: set an upstream, or apply a configuration, first)");
+        }
+        ObjectNode root = DocumentTree.of(state);
+        ArrayNode users = DocumentTree.users(root);
+        int index = DocumentTree.indexOf(users, name);
+        if (index < 0) {
+            index = users.size();
+            users.add(change.entry(null));
+        } else {
+            users.set(index, change.entry(old));
+        }
+        try {
+            return commit(reader.read(DocumentTree.text(root), dataDir));
+        } catch (ConfigException e) {
+            throw aboutUser(e, index, name);
+        }
+    }
+
+    /**
+     * Changes a user's password hash and nothing else.
+     *
+     * @param passwordHash {@code sha256:<64 hex digits>}
+     * @throws UnknownUserException no user of that name exists
+     */
+    public ProxyConfig setUserPassword(String name, String passwordHash, long ifVersion)
+            throws InvalidChangeException, StaleVersionException, UnknownUserException, IOException {
+        try {
+            return putUser(UserChange.password(name, passwordHash == null ? "" : passwordHash),
+                    UserChange.Presence.MUST_EXIST, ifVersion);
+        } catch (UserExistsException e) {
+            throw new IllegalStateException("MUST_EXIST never refuses an existing user", e);
+        }
+    }
+
+    /**
+     * Removes a user; listeners, routes, limits and the other users stay as they are.
+     *
+     * @throws UnknownUserException no user of that name exists
+     */
+    public synchronized ProxyConfig removeUser(String name, long ifVersion)
+            throws InvalidChangeException, StaleVersionException, UnknownUserException, IOException {
+        checkVersion(ifVersion);
+        String user = requireUserName(name);
+        ProxyConfig state = current;
+        if (!state.users().containsKey(user)) {
+            throw new UnknownUserException(user, state.version());
+        }
+        Map<String, UserConfig> users = new LinkedHashMap<>(state.users());
+        users.remove(user);
+        return commit(new ProxyConfig(0, state.listeners(), state.routes(), state.limits(), users));
+    }
+
     @Override
     public synchronized void close() throws IOException {
         try {
@@ -215,23 +306,35 @@ public final class DesiredStateStore implements Closeable {
         }
     }
 
+    private static String requireUserName(String name) throws InvalidChangeException {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidChangeException("name", "missing (expected the user's name)");
+        }
+        return name;
+    }
+
+    /**
+     * The reader's error about the entry at {@code users[index]}, named by the user rather than by a position
+     * the caller never saw: {@code users[alice].namespace: ...}.
+     */
+    private static InvalidChangeException aboutUser(ConfigException e, int index, String name) {
+        String position = "users[" + index + "]";
+        if (!e.path().startsWith(position)) {
+            return InvalidChangeException.of(e);
+        }
+        String reason = e.getMessage().substring(Math.min(e.getMessage().length(), e.path().length() + 2));
+        return new InvalidChangeException("users[" + name + "]" + e.path().substring(position.length()), reason);
+    }
+
     /**
      * The control plane does not read files or environment variables named by a client: proxyctl reads
      * password files on the operator's machine and sends the passwords inline.
      */
-    private static void refusePasswordSources(String yaml) throws InvalidChangeException {
-        JsonNode root;
-        try {
-            root = YAML.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            return; // the reader reports it, with its own message
-        }
-        JsonNode routes = root == null ? null : root.get("routes");
-        if (routes == null || !routes.isObject()) {
+    private static void refusePasswordSources(ObjectNode root) throws InvalidChangeException {
+        if (!(root.get("routes") instanceof ObjectNode routes)) {
             return;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = routes.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> route = it.next();
+        for (Map.Entry<String, JsonNode> route : routes.properties()) {
             for (String key : PASSWORD_SOURCES) {
                 if (route.getValue().isObject() && route.getValue().has(key)) {
                     throw new InvalidChangeException("routes." + route.getKey() + "." + key,
@@ -240,6 +343,35 @@ public final class DesiredStateStore implements Closeable {
                 }
             }
         }
+    }
+
+    /**
+     * Puts the current hash in place of each user's {@value ConfigDocumentWriter#MASK} password.
+     *
+     * @return whether any was masked
+     */
+    private boolean keepMaskedUserHashes(ObjectNode root) throws InvalidChangeException {
+        if (!(root.get("users") instanceof ArrayNode users)) {
+            return false;
+        }
+        boolean masked = false;
+        for (int i = 0; i < users.size(); i++) {
+            if (users.get(i) instanceof ObjectNode user && ConfigDocumentWriter.MASK.equals(DocumentTree.text(user, "password"))) {
+                String name = DocumentTree.text(user, "name");
+                if (name == null) {
+                    continue; // the reader says the name is missing
+                }
+                UserConfig old = current.users().get(name);
+                if (old == null) {
+                    throw new InvalidChangeException("users[" + i + "].password", "\"" + ConfigDocumentWriter.MASK
+                            + "\" keeps the password hash of the user of that name, but the desired state has no user '"
+                            + name + "' (expected sha256:<64 hex digits>)");
+                }
+                user.put("password", old.passwordHash());
+                masked = true;
+            }
+        }
+        return masked;
     }
 
     private RouteConfig keepMaskedPassword(RouteConfig route) throws InvalidChangeException {

@@ -3,15 +3,19 @@ package dev.turnout.controlplane.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.turnout.dataplane.config.ConfigDocumentWriter;
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.config.Secret;
+import dev.turnout.dataplane.config.UserConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -267,5 +271,182 @@ class DesiredStateStoreTest {
         assertThat(lines).anyMatch(l -> l.startsWith("#"));
         assertThat(lines).contains("version: 1", "config:");
         assertThat(String.join("\n", lines)).contains(PASSWORD); // unmasked: it is the state
+    }
+
+    private static final String ALICE_HASH = hash("alice's password");
+
+    static String hash(String password) {
+        return UserConfig.HASH_PREFIX + HexFormat.of().formatHex(UserConfig.sha256(password.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static UserChange newUser(String name, String hash) {
+        return new UserChange(name, hash, null, null, null, null);
+    }
+
+    @Test
+    void putUserAddsAUserWithTheReadersDefaultsAndKeepsTheRest() throws Exception {
+        try (DesiredStateStore store = DesiredStateStore.open(dataDir)) {
+            store.apply(ORDERS, 0);
+            ProxyConfig next = store.putUser(newUser("alice", ALICE_HASH), UserChange.Presence.MUST_BE_NEW, 1);
+            assertThat(next.version()).isEqualTo(2);
+            UserConfig alice = next.users().get("alice");
+            assertThat(alice.passwordHash()).isEqualTo(ALICE_HASH);
+            assertThat(alice.namespace()).isEqualTo("alice:");
+            assertThat(alice.commands()).isEqualTo("+@all");
+            assertThat(alice.maxConnections()).isZero();
+            assertThat(alice.rateLimit()).isZero();
+            assertThat(next.routes()).isEqualTo(store.current().routes()).containsOnlyKeys("orders", "cache");
+            assertThat(next.route("orders").password().reveal()).isEqualTo(PASSWORD);
+            assertThat(next.listeners()).hasSize(1);
+            assertThat(next.limits().maxClients()).isEqualTo(500);
+
+            ProxyConfig admin = store.putUser(new UserChange("ops", hash("ops password"), "", "+@all -@dangerous", 5, 1000),
+                    UserChange.Presence.NEW_OR_EXISTING, 0);
+            assertThat(admin.users()).containsOnlyKeys("alice", "ops");
+            assertThat(admin.users().get("ops")).isEqualTo(new UserConfig("ops",
+                    UserConfig.parseHash(hash("ops password")), "", "+@all -@dangerous", 5, 1000));
+        }
+        try (DesiredStateStore store = DesiredStateStore.open(dataDir)) {
+            assertThat(store.current().version()).isEqualTo(3);
+            assertThat(store.current().users().get("alice").passwordHash()).isEqualTo(ALICE_HASH);
+            assertThat(store.current().users().get("ops").namespace()).isEmpty();
+        }
+    }
+
+    @Test
+    void changingAUserKeepsWhatTheChangeLeavesUnset() throws Exception {
+        try (DesiredStateStore store = DesiredStateStore.open(dataDir)) {
+            store.apply(ORDERS, 0);
+            store.putUser(new UserChange("alice", ALICE_HASH, "tenant-a:", "+get +set", 10, 200),
+                    UserChange.Presence.MUST_BE_NEW, 0);
+
+            UserConfig limitsOff = store.putUser(new UserChange("alice", null, null, null, 0, null),
+                    UserChange.Presence.MUST_EXIST, 0).users().get("alice");
+            assertThat(limitsOff).isEqualTo(new UserConfig("alice", UserConfig.parseHash(ALICE_HASH), "tenant-a:",
+                    "+get +set", 0, 200));
+
+            UserConfig admin = store.putUser(new UserChange("alice", null, "", null, null, null),
+                    UserChange.Presence.NEW_OR_EXISTING, 0).users().get("alice");
+            assertThat(admin.namespace()).isEmpty();
+            assertThat(admin.commands()).isEqualTo("+get +set");
+            assertThat(admin.passwordHash()).isEqualTo(ALICE_HASH);
+            assertThat(store.current().version()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void putUserRefusesAnExistingNameToAddAndAnUnknownOneToChange() throws Exception {
+        try (DesiredStateStore store = DesiredStateStore.open(dataDir)) {
+            store.apply(ORDERS, 0);
+            store.putUser(newUser("alice", ALICE_HASH), UserChange.Presence.MUST_BE_NEW, 0);
+            assertThatThrownBy(() -> store.putUser(newUser("alice", hash("other")), UserChange.Presence.MUST_BE_NEW, 0))
+                    .isInstanceOf(UserExistsException.class)
+                    .hasMessage("user 'alice' already exists in the desired state (version 2); change its password"
+                            + " instead, or remove it first");
+            assertThatThrownBy(() -> store.putUser(newUser("bob", ALICE_HASH), UserChange.Presence.MUST_EXIST, 0))
+                    .isInstanceOf(UnknownUserException.class)
+                    .hasMessage("user 'bob' does not exist in the desired state (version 2); check the name in the"
+                            + " list of users, or add the user first");
+            assertThatThrownBy(() -> store.putUser(newUser("bob", ALICE_HASH), UserChange.Presence.MUST_BE_NEW, 1))
+                    .isInstanceOf(StaleVersionException.class);
+            assertThat(store.current().version()).isEqualTo(2);
+            assertThat(store.current().users().get("alice").passwordHash()).isEqualTo(ALICE_HASH);
+        }
+    }
+
+    @Test
+    void aUserIsValidatedByTheReaderAndNamedInTheError() throws Exception {
+        try (DesiredStateStore store = DesiredStateStore.open(dataDir)) {
+            assertThatThrownBy(() -> store.putUser(newUser("alice", ALICE_HASH), UserChange.Presence.MUST_BE_NEW, 0))
+                    .isInstanceOf(InvalidChangeException.class)
+                    .hasMessageStartingWith("routes: none yet, and a desired state needs a route before it can have users");
+            store.apply(ORDERS, 0);
+            assertThatThrownBy(() -> store.putUser(newUser("a b", ALICE_HASH), UserChange.Presence.MUST_BE_NEW, 0))
+                    .isInstanceOf(InvalidChangeException.class)
+                    .hasMessage("users[a b].name: expected a user name without spaces, got 'a b'");
+            assertThatThrownBy(() -> store.putUser(newUser("alice", "alice's password"), UserChange.Presence.MUST_BE_NEW, 0))
+                    .isInstanceOf(InvalidChangeException.class)
+                    .hasMessageStartingWith("users[alice].password: expected sha256:<64 hex digits>")
+                    .hasMessageNotContaining("alice's password");
+            assertThatThrownBy(() -> store.putUser(newUser("alice", null), UserChange.Presence.MUST_BE_NEW, 0))
+                    .isInstanceOf(InvalidChangeException.class)
+                    .hasMessage("users[alice].password: missing (expected a value)");
+            assertThatThrownBy(() -> store.putUser(new UserChange("alice", ALICE_HASH, null, null, -1, null),
+                    UserChange.Presence.MUST_BE_NEW, 0))
+                    .isInstanceOf(InvalidChangeException.class)
+                    .hasMessage("users[alice].max-connections: expected a positive whole number, got '-1'");
+            assertThatThrownBy(() -> store.putUser(newUser("", ALICE_HASH), UserChange.Presence.MUST_BE_NEW, 0))
+                    .isInstanceOf(InvalidChangeException.class)
+                    .hasMessage("name: missing (expected the user's name)");
+            assertThat(store.current().version()).isEqualTo(1);
+            assertThat(store.current().users()).isEmpty();
+        }
+    }
+
+    @Test
+    void setUserPasswordChangesTheHashAlone() throws Exception {
+        try (DesiredStateStore store = DesiredStateStore.open(dataDir)) {
+            store.apply(ORDERS, 0);
+            store.putUser(new UserChange("alice", ALICE_HASH, "", "+@read", 3, 0), UserChange.Presence.MUST_BE_NEW, 0);
+            String newHash = hash("new password");
+            UserConfig alice = store.setUserPassword("alice", newHash, 2).users().get("alice");
+            assertThat(alice).isEqualTo(new UserConfig("alice", UserConfig.parseHash(newHash), "", "+@read", 3, 0));
+
+            assertThatThrownBy(() -> store.setUserPassword("bob", newHash, 0)).isInstanceOf(UnknownUserException.class);
+            assertThatThrownBy(() -> store.setUserPassword("alice", "", 0))
+                    .isInstanceOf(InvalidChangeException.class)
+                    .hasMessage("users[alice].password: missing (expected a value)");
+            assertThatThrownBy(() -> store.setUserPassword("alice", "sha256:xyz", 0))
+                    .isInstanceOf(InvalidChangeException.class)
+                    .hasMessageStartingWith("users[alice].password: expected sha256:<64 hex digits>");
+            assertThat(store.current().version()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void removeUserRemovesOneUserAndKeepsTheRest() throws Exception {
+        try (DesiredStateStore store = DesiredStateStore.open(dataDir)) {
+            store.apply(ORDERS, 0);
+            store.putUser(newUser("alice", ALICE_HASH), UserChange.Presence.MUST_BE_NEW, 0);
+            store.putUser(newUser("bob", hash("bob")), UserChange.Presence.MUST_BE_NEW, 0);
+            assertThatThrownBy(() -> store.removeUser("alice", 2)).isInstanceOf(StaleVersionException.class);
+
+            ProxyConfig next = store.removeUser("alice", 3);
+            assertThat(next.version()).isEqualTo(4);
+            assertThat(next.users()).containsOnlyKeys("bob");
+            assertThat(next.route("orders").password().reveal()).isEqualTo(PASSWORD);
+            assertThatThrownBy(() -> store.removeUser("alice", 0))
+                    .isInstanceOf(UnknownUserException.class)
+                    .hasMessageStartingWith("user 'alice' does not exist in the desired state (version 4)");
+            assertThat(store.removeUser("bob", 0).users()).isEmpty();
+        }
+        try (DesiredStateStore store = DesiredStateStore.open(dataDir)) {
+            assertThat(store.current().version()).isEqualTo(5);
+            assertThat(store.current().users()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMaskedUserPasswordKeepsThatUsersHashSoConfigGetAppliesBack() throws Exception {
+        try (DesiredStateStore store = DesiredStateStore.open(dataDir)) {
+            store.apply(ORDERS, 0);
+            store.putUser(new UserChange("alice", ALICE_HASH, "", "+@all -@dangerous", 7, 0), UserChange.Presence.MUST_BE_NEW, 0);
+            store.putUser(newUser("bob", hash("bob")), UserChange.Presence.MUST_BE_NEW, 0);
+            String shown = ConfigDocumentWriter.toYaml(store.current(), true);
+            assertThat(shown).doesNotContain(ALICE_HASH).doesNotContain(hash("bob"));
+
+            ProxyConfig applied = store.apply(shown.replace("127.0.0.1:6400", "127.0.0.1:6401"), 3);
+            assertThat(applied.users()).isEqualTo(Map.of("alice", new UserConfig("alice", UserConfig.parseHash(ALICE_HASH), "",
+                    "+@all -@dangerous", 7, 0), "bob", new UserConfig("bob", UserConfig.parseHash(hash("bob")), "bob:", "+@all", 0, 0)));
+            assertThat(applied.route("cache").upstream().port()).isEqualTo(6401);
+            assertThat(applied.route("orders").password().reveal()).isEqualTo(PASSWORD);
+
+            // A masked hash names a user of the current state; a renamed or new user needs its own hash.
+            assertThatThrownBy(() -> store.apply(shown.replace("name: \"bob\"", "name: \"carol\""), 0))
+                    .isInstanceOf(InvalidChangeException.class)
+                    .hasMessageMatching("users\\[\\d\\]\\.password: \"\\*{6}\" keeps the password hash of the user of that"
+                            + " name, but the desired state has no user 'carol' \\(expected sha256:<64 hex digits>\\)");
+            assertThat(store.current().version()).isEqualTo(4);
+        }
     }
 }

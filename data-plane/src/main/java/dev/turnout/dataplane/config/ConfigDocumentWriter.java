@@ -12,9 +12,9 @@ import java.util.Comparator;
 
 /**
  * Writes a {@link ProxyConfig} as the YAML document {@link ConfigDocumentReader} reads: every route field
- * and every limit spelled out, so the output shows what is in force. Passwords are inline, or
- * {@code "******"} when masked. Reading the unmasked output back gives an equal configuration (version
- * aside: the document has none).
+ * and every limit spelled out, so the output shows what is in force. Route passwords and users' password
+ * hashes are inline, or {@code "******"} when masked. Reading the unmasked output back gives an equal
+ * configuration (version aside: the document has none).
  */
 public final class ConfigDocumentWriter {
 
@@ -29,7 +29,8 @@ public final class ConfigDocumentWriter {
     }
 
     /**
-     * @param maskSecrets write each password as {@code "******"} instead of its value
+     * @param maskSecrets write each route password and each user's password hash as {@code "******"} instead
+     *                    of its value
      */
     public static String toYaml(ProxyConfig config, boolean maskSecrets) {
         ObjectNode root = YAML.createObjectNode();
@@ -61,10 +62,11 @@ public final class ConfigDocumentWriter {
                 .put("max-inline-length", size(limits.maxInlineLength()))
                 .put("max-inflight-per-client", limits.maxInflightPerClient());
         if (!config.users().isEmpty()) {
-            // Password hashes, not passwords: written as they are, so that the output reads back the same.
+            // Password hashes, not passwords, but masked all the same: a hash is enough to try passwords offline.
             var users = root.putArray("users");
             for (UserConfig user : config.users().values()) {
-                var u = users.addObject().put("name", user.name()).put("password", user.passwordHash())
+                var u = users.addObject().put("name", user.name())
+                        .put("password", maskSecrets ? MASK : user.passwordHash())
                         .put("namespace", user.namespace()).put("commands", user.commands());
                 if (user.maxConnections() > 0) {
                     u.put("max-connections", user.maxConnections());

@@ -277,7 +277,7 @@ class ConfigDocumentReaderTest {
         assertThat(alice.maxConnections()).isEqualTo(200);
         assertThat(alice.rateLimit()).isEqualTo(50000);
         assertThat(config.users().get("admin").namespace()).isEmpty();
-        assertThat(read(ConfigDocumentWriter.toYaml(config, true))).isEqualTo(config);
+        assertThat(read(ConfigDocumentWriter.toYaml(config, false))).isEqualTo(config);
     }
 
     @Test

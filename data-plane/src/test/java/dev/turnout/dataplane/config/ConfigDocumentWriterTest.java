@@ -68,6 +68,23 @@ class ConfigDocumentWriterTest {
     }
 
     @Test
+    void usersPasswordHashesAreMaskedLikePasswordsAndInlineWhenUnmasked() throws Exception {
+        byte[] sha = UserConfig.sha256("alice's password".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        UserConfig alice = new UserConfig("alice", sha, "alice:", "+@all -@dangerous", 20, 0);
+        ProxyConfig sample = sample();
+        ProxyConfig config = new ProxyConfig(0, sample.listeners(), sample.routes(), sample.limits(),
+                Map.of("alice", alice));
+
+        String masked = ConfigDocumentWriter.toYaml(config, true);
+        assertThat(masked).contains("- name: \"alice\"\n  password: \"******\"\n").doesNotContain(alice.passwordHash());
+        assertThatThrownBy(() -> reader.read(masked, null)).hasMessageStartingWith("users[0].password: expected sha256:");
+
+        String unmasked = ConfigDocumentWriter.toYaml(config, false);
+        assertThat(unmasked).contains("password: \"" + alice.passwordHash() + "\"");
+        assertThat(reader.read(unmasked, null)).isEqualTo(config);
+    }
+
+    @Test
     void unmaskedPasswordsAreInline() {
         assertThat(ConfigDocumentWriter.toYaml(sample(), false)).contains("password: \"0x10\"");
     }
