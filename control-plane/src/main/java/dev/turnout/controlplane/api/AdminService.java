@@ -8,6 +8,8 @@ import dev.turnout.controlplane.state.DesiredStateStore;
 import dev.turnout.controlplane.state.InvalidChangeException;
 import dev.turnout.controlplane.state.StaleVersionException;
 import dev.turnout.controlplane.state.SwitchHistory;
+import dev.turnout.controlplane.state.UnknownUserException;
+import dev.turnout.controlplane.state.UserExistsException;
 import dev.turnout.dataplane.agent.ConfigSnapshots;
 import dev.turnout.dataplane.config.ConfigDocumentWriter;
 import dev.turnout.dataplane.config.ProxyConfig;
@@ -23,13 +25,18 @@ import dev.turnout.v1.ListDataPlanesRequest;
 import dev.turnout.v1.ListDataPlanesResponse;
 import dev.turnout.v1.ListHistoryRequest;
 import dev.turnout.v1.ListHistoryResponse;
+import dev.turnout.v1.ListUsersRequest;
+import dev.turnout.v1.ListUsersResponse;
 import dev.turnout.v1.OperationResult;
 import dev.turnout.v1.PauseRequest;
+import dev.turnout.v1.PutUserRequest;
+import dev.turnout.v1.RemoveUserRequest;
 import dev.turnout.v1.ResumeRequest;
 import dev.turnout.v1.SetLogLevel;
 import dev.turnout.v1.SetLogLevelRequest;
 import dev.turnout.v1.SetLogLevelResponse;
 import dev.turnout.v1.SetUpstreamRequest;
+import dev.turnout.v1.SetUserPasswordRequest;
 import dev.turnout.v1.SwitchRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -48,9 +55,10 @@ import org.slf4j.LoggerFactory;
  * {@link FleetPause}, switches to the {@link Switchover}.
  *
  * <p>Errors: INVALID_ARGUMENT with the path and what was expected; FAILED_PRECONDITION for a stale
- * {@code if_version}; INTERNAL if the state cannot be written (nothing changed then). How a pause, resume or
- * switch went is not an error: it is the {@code OperationResult}'s outcome. Responses never carry a password:
- * GetConfig masks them as {@value ConfigDocumentWriter#MASK}, and status holds none.
+ * {@code if_version}; NOT_FOUND for a change to a user that does not exist, ALREADY_EXISTS for adding one that
+ * does; INTERNAL if the state cannot be written (nothing changed then). How a pause, resume or switch went is not
+ * an error: it is the {@code OperationResult}'s outcome. Responses never carry a password or a user's password
+ * hash: GetConfig masks them as {@value ConfigDocumentWriter#MASK}, ListUsers and status hold none.
  *
  * <p>No call blocks a gRPC thread on an operation or on Redis: they answer when a future completes.
  */
@@ -193,6 +201,30 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase im
     }
 
     @Override
+    public void putUser(PutUserRequest request, StreamObserver<ApplyConfigResponse> response) {
+        change("PutUser '" + request.getName() + "'", response, () -> store.putUser(UserRequests.change(request),
+                UserRequests.presence(request.getMode()), request.getIfVersion()));
+    }
+
+    @Override
+    public void setUserPassword(SetUserPasswordRequest request, StreamObserver<ApplyConfigResponse> response) {
+        change("SetUserPassword '" + request.getName() + "'", response, () -> store.setUserPassword(request.getName(),
+                request.getPasswordHash(), request.getIfVersion()));
+    }
+
+    @Override
+    public void removeUser(RemoveUserRequest request, StreamObserver<ApplyConfigResponse> response) {
+        change("RemoveUser '" + request.getName() + "'", response,
+                () -> store.removeUser(request.getName(), request.getIfVersion()));
+    }
+
+    @Override
+    public void listUsers(ListUsersRequest request, StreamObserver<ListUsersResponse> response) {
+        response.onNext(UserRequests.list(store.current()));
+        response.onCompleted();
+    }
+
+    @Override
     public void setLogLevel(SetLogLevelRequest request, StreamObserver<SetLogLevelResponse> response) {
         String level = LogLevels.normalise(request.getLevel());
         if (level == null) {
@@ -221,6 +253,12 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase im
         } catch (StaleVersionException e) {
             response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
             return;
+        } catch (UnknownUserException e) {
+            response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (UserExistsException e) {
+            response.onError(Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException());
+            return;
         } catch (IOException e) {
             log.error("{}: cannot persist the desired state in {}; nothing changed", what, store.dataDir(), e);
             response.onError(Status.INTERNAL.withDescription("cannot persist the desired state (" + e.getMessage()
@@ -228,15 +266,16 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase im
             return;
         }
         int sent = registry.publish(ConfigSnapshots.toProto(next));
-        log.info("Desired state version {} accepted ({} by {}): routes {}, {} listener(s); sent to {} data plane(s)",
-                next.version(), what, BearerTokenCheck.callerAddress(), new TreeSet<>(next.routes().keySet()),
-                next.listeners().size(), sent);
+        log.info("Desired state version {} accepted ({} by {}): routes {}, {} listener(s), {} user(s); sent to {}"
+                        + " data plane(s)", next.version(), what, BearerTokenCheck.callerAddress(),
+                new TreeSet<>(next.routes().keySet()), next.listeners().size(), next.users().size(), sent);
         response.onNext(ApplyConfigResponse.newBuilder().setVersion(next.version()).build());
         response.onCompleted();
     }
 
     @FunctionalInterface
     private interface Change {
-        ProxyConfig run() throws InvalidChangeException, StaleVersionException, IOException;
+        ProxyConfig run() throws InvalidChangeException, StaleVersionException, UnknownUserException,
+                UserExistsException, IOException;
     }
 }
