@@ -13,12 +13,17 @@ import dev.turnout.v1.ListDataPlanesRequest;
 import dev.turnout.v1.ListDataPlanesResponse;
 import dev.turnout.v1.ListHistoryRequest;
 import dev.turnout.v1.ListHistoryResponse;
+import dev.turnout.v1.ListUsersRequest;
+import dev.turnout.v1.ListUsersResponse;
 import dev.turnout.v1.OperationResult;
 import dev.turnout.v1.PauseRequest;
+import dev.turnout.v1.PutUserRequest;
+import dev.turnout.v1.RemoveUserRequest;
 import dev.turnout.v1.ResumeRequest;
 import dev.turnout.v1.SetLogLevelRequest;
 import dev.turnout.v1.SetLogLevelResponse;
 import dev.turnout.v1.SetUpstreamRequest;
+import dev.turnout.v1.SetUserPasswordRequest;
 import dev.turnout.v1.SwitchRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -93,6 +98,22 @@ final class AdminClient implements AutoCloseable {
 
     ApplyConfigResponse setUpstream(SetUpstreamRequest request) {
         return call(CallKind.CHANGE, request.getIfVersion(), s -> s.setUpstream(request));
+    }
+
+    ApplyConfigResponse putUser(PutUserRequest request) {
+        return call(CallKind.CHANGE, request.getIfVersion(), s -> s.putUser(request));
+    }
+
+    ListUsersResponse users() {
+        return call(CallKind.READ, 0, s -> s.listUsers(ListUsersRequest.getDefaultInstance()));
+    }
+
+    ApplyConfigResponse removeUser(RemoveUserRequest request) {
+        return call(CallKind.CHANGE, request.getIfVersion(), s -> s.removeUser(request));
+    }
+
+    ApplyConfigResponse setUserPassword(SetUserPasswordRequest request) {
+        return call(CallKind.CHANGE, request.getIfVersion(), s -> s.setUserPassword(request));
     }
 
     SetLogLevelResponse setLogLevel(SetLogLevelRequest request) {

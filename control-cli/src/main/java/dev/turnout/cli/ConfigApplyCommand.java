@@ -1,7 +1,6 @@
 package dev.turnout.cli;
 
 import dev.turnout.v1.ApplyConfigRequest;
-import dev.turnout.v1.ApplyConfigResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Option;
                         + "one trailing newline dropped), and sent as 'password:'. The path does not leave this "
                         + "machine, and the password is never printed.", ""},
         footerHeading = "%nWith -o json:%n",
-        footer = "  {\"version\": N}   the new version of the desired state")
+        footer = DesiredStateChange.JSON_HELP)
 final class ConfigApplyCommand implements Runnable {
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", required = true, order = 1,
@@ -41,19 +40,11 @@ final class ConfigApplyCommand implements Runnable {
     public void run() {
         IfVersion condition = IfVersion.of(ifVersion);
         String yaml = FleetFile.read(file, invocation.stdin(), invocation.secrets());
-        ApplyConfigResponse response;
-        try (AdminClient client = invocation.connect()) {
-            condition.checkBefore(client);
-            response = client.apply(ApplyConfigRequest.newBuilder()
-                    .setYaml(yaml)
-                    .setIfVersion(condition.onTheWire())
-                    .build());
-        }
-        if (invocation.json()) {
-            invocation.printJson(response);
-            return;
-        }
-        invocation.print("applied " + (file.equals("-") ? "standard input" : file)
-                + ": the desired state is now version " + response.getVersion());
+        ApplyConfigRequest request = ApplyConfigRequest.newBuilder()
+                .setYaml(yaml)
+                .setIfVersion(condition.onTheWire())
+                .build();
+        DesiredStateChange.run(invocation, condition, client -> client.apply(request),
+                "applied " + (file.equals("-") ? "standard input" : file));
     }
 }

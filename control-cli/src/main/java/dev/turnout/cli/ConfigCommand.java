@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code proxyctl config}: the desired state, read ({@code get}) and replaced ({@code apply}). */
 @Command(name = "config", sortOptions = false,
-        description = {"The desired state of the fleet (listeners, routes, limits) as YAML.", "",
+        description = {"The desired state of the fleet (listeners, routes, limits, users) as YAML.", "",
                 "A change without lost updates:",
                 "  proxyctl config get > fleet.yaml     # its first line names the version, N",
                 "  (edit fleet.yaml)",

@@ -4,11 +4,12 @@ import dev.turnout.v1.ConfigDocument;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code proxyctl config get}: the desired state as YAML, passwords masked. */
+/** {@code proxyctl config get}: the desired state as YAML, passwords and password hashes masked. */
 @Command(name = "get", sortOptions = false,
         description = {"Prints the desired state as YAML.", "",
                 "The YAML is the shape 'config apply' takes, after a comment line with its version. Passwords "
-                        + "show as \"******\"; applying them unchanged keeps each route's current password.", ""},
+                        + "and users' password hashes show as \"******\"; applying them unchanged keeps each route's "
+                        + "current password and each user's current hash.", ""},
         footerHeading = "%nWith -o json:%n",
         footer = "  {\"version\": N, \"yaml\": S}")
 final class ConfigGetCommand implements Runnable {

@@ -57,6 +57,9 @@ final class ControlPlaneFailures {
                     orCode(description, "precondition not met") + " (" + code + ")" + (call.ifVersion() != 0
                             ? "; 'proxyctl config get' shows the current version"
                             : ""));
+            // A user that exists already (add) or does not exist (remove, passwd): the state is not what was expected.
+            case NOT_FOUND, ALREADY_EXISTS -> new CliFailure(ExitCode.PRECONDITION,
+                    orCode(description, at + " refused the request") + " (" + code + "); nothing was changed");
             case INVALID_ARGUMENT -> new CliFailure(ExitCode.FAILED,
                     orCode(description, at + " refused the request") + " (" + code + "); nothing was changed");
             case UNIMPLEMENTED -> new CliFailure(ExitCode.FAILED,

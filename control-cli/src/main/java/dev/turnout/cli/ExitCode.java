@@ -17,9 +17,12 @@ public enum ExitCode {
     /** A bound was reached (pause drain, replica catch-up) and rolled back; or no answer within the call's deadline. */
     TIMED_OUT(4, "timed out (and rolled back), e.g. a pause that did not drain in time; if the control plane did not"
             + " answer in time, the operation may still complete: check 'proxyctl status' or 'proxyctl config get'"),
-    /** A precondition was not met: the switch target, a lagging replica, a stale --if-version. */
-    PRECONDITION(5, "precondition not met (target unreachable, replica lagging, a stale --if-version); nothing changed,"
-            + " or it was rolled back");
+    /**
+     * A precondition was not met: the switch target, a lagging replica, a stale --if-version, a user that exists
+     * already (user add) or does not exist (user remove, user passwd).
+     */
+    PRECONDITION(5, "precondition not met (target unreachable, replica lagging, a stale --if-version, a user that"
+            + " exists already or does not exist); nothing changed, or it was rolled back");
 
     private final int code;
     private final String meaning;

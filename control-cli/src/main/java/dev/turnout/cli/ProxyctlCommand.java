@@ -20,10 +20,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "proxyctl", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Drives a Turnout control plane: shows the fleet of data planes, applies configuration, "
-                + "points routes at other upstreams, pauses traffic and switches upstreams without closing a client "
+                + "points routes at other upstreams, manages client users, pauses traffic and switches upstreams without closing a client "
                 + "connection. Tables for people by default; -o json for scripts.", ""},
         subcommands = {StatusCommand.class, DataPlanesCommand.class, ConfigCommand.class, UpstreamCommand.class,
-                PauseCommand.class, ResumeCommand.class, SwitchCommand.class, HistoryCommand.class,
+                UserCommand.class, PauseCommand.class, ResumeCommand.class, SwitchCommand.class, HistoryCommand.class,
                 LogLevelCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {"  TURNOUT_CONTROL_PLANE  HOST:PORT of the control plane, if no --control-plane",

@@ -1,6 +1,5 @@
 package dev.turnout.cli;
 
-import dev.turnout.v1.ApplyConfigResponse;
 import dev.turnout.v1.SetUpstreamRequest;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -15,7 +14,7 @@ import picocli.CommandLine.Parameters;
                         + "credentials, as a new version of the desired state, which is pushed to every data plane. "
                         + "Creates the route if it does not exist.", ""},
         footerHeading = "%nWith -o json:%n",
-        footer = "  {\"version\": N}   the new version of the desired state")
+        footer = DesiredStateChange.JSON_HELP)
 final class UpstreamSetCommand implements Runnable {
 
     @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The upstream Redis.")
@@ -68,16 +67,7 @@ final class UpstreamSetCommand implements Runnable {
             request.setPassword(SecretFiles.read("--password-file", passwordFile, Path.of(""), invocation.stdin(),
                     invocation.secrets()));
         }
-        ApplyConfigResponse response;
-        try (AdminClient client = invocation.connect()) {
-            condition.checkBefore(client);
-            response = client.setUpstream(request.build());
-        }
-        if (invocation.json()) {
-            invocation.printJson(response);
-            return;
-        }
-        invocation.print("route " + (route == null ? "default" : route) + " now goes to " + upstream
-                + ": the desired state is now version " + response.getVersion());
+        DesiredStateChange.run(invocation, condition, client -> client.setUpstream(request.build()),
+                "route " + (route == null ? "default" : route) + " now goes to " + upstream);
     }
 }

@@ -13,11 +13,16 @@ import dev.turnout.v1.SetLogLevelRequest;
 import dev.turnout.v1.SetLogLevelResponse;
 import dev.turnout.v1.ListHistoryRequest;
 import dev.turnout.v1.ListHistoryResponse;
+import dev.turnout.v1.ListUsersRequest;
+import dev.turnout.v1.ListUsersResponse;
 import dev.turnout.v1.OperationResult;
 import dev.turnout.v1.Outcome;
 import dev.turnout.v1.PauseRequest;
+import dev.turnout.v1.PutUserRequest;
+import dev.turnout.v1.RemoveUserRequest;
 import dev.turnout.v1.ResumeRequest;
 import dev.turnout.v1.SetUpstreamRequest;
+import dev.turnout.v1.SetUserPasswordRequest;
 import dev.turnout.v1.SwitchRequest;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -45,6 +50,7 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     volatile OperationResult resumed = OperationResult.newBuilder().setOutcome(Outcome.DONE).setMessage("resumed").build();
     volatile OperationResult switched = OperationResult.newBuilder().setOutcome(Outcome.DONE).setMessage("switched").build();
     volatile ListHistoryResponse history = ListHistoryResponse.getDefaultInstance();
+    volatile ListUsersResponse users = ListUsersResponse.getDefaultInstance();
     volatile List<FleetStatus> watched = List.of();
     /** How WatchStatus ends after sending {@link #watched}: null to complete. */
     volatile Status watchEnd;
@@ -93,6 +99,26 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
 
     @Override
     public void setUpstream(SetUpstreamRequest request, StreamObserver<ApplyConfigResponse> response) {
+        answer(request, applied, response);
+    }
+
+    @Override
+    public void putUser(PutUserRequest request, StreamObserver<ApplyConfigResponse> response) {
+        answer(request, applied, response);
+    }
+
+    @Override
+    public void listUsers(ListUsersRequest request, StreamObserver<ListUsersResponse> response) {
+        answer(request, users, response);
+    }
+
+    @Override
+    public void removeUser(RemoveUserRequest request, StreamObserver<ApplyConfigResponse> response) {
+        answer(request, applied, response);
+    }
+
+    @Override
+    public void setUserPassword(SetUserPasswordRequest request, StreamObserver<ApplyConfigResponse> response) {
         answer(request, applied, response);
     }
 

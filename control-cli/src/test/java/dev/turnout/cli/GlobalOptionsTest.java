@@ -148,7 +148,7 @@ class GlobalOptionsTest {
         assertThat(command.err()).isEqualTo("proxyctl: unknown command 'stats'; did you mean status or dataplanes or history?"
                 + " (see 'proxyctl --help')\n");
         assertThat(nothing.exitCode()).isEqualTo(2);
-        assertThat(nothing.err()).isEqualTo("proxyctl: missing a command: status, dataplanes, config, upstream, pause, resume, switch, history,"
+        assertThat(nothing.err()).isEqualTo("proxyctl: missing a command: status, dataplanes, config, upstream, user, pause, resume, switch, history,"
                 + " log-level, completion (see 'proxyctl --help')\n");
         assertThat(proxyctl.dialled).isEmpty();
     }

@@ -19,7 +19,8 @@ class HelpAndCompletionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "status", "dataplanes", "config", "config get", "config apply", "upstream",
-            "upstream set", "pause", "resume", "switch", "history", "log-level", "completion"})
+            "upstream set", "user", "user add", "user list", "user remove", "user passwd", "pause", "resume", "switch",
+            "history", "log-level", "completion"})
     void helpOnEveryLevelListsTheExitCodes(String command) {
         String[] args = (command + " --help").trim().split(" ");
 
@@ -83,6 +84,9 @@ class HelpAndCompletionTest {
         assertThat(proxyctl.run("history", "--help").out()).contains("{\"switches\": [SWITCH...]}");
         assertThat(proxyctl.run("config", "get", "--help").out()).contains("{\"version\": N, \"yaml\": S}");
         assertThat(proxyctl.run("log-level", "--help").out()).contains("{\"dataPlanes\": N}");
+        assertThat(proxyctl.run("user", "list", "--help").out()).contains("{\"version\": N, \"users\": [{\"name\": S, ",
+                "\"maxConnections\": N, \"rateLimit\": N}...]}");
+        assertThat(proxyctl.run("user", "add", "--help").out()).contains("{\"version\": N}");
     }
 
     @Test
@@ -102,6 +106,7 @@ class HelpAndCompletionTest {
         assertThat(result.out()).startsWith("#!/usr/bin/env bash")
                 .contains("complete -F _complete_proxyctl")
                 .contains("status", "dataplanes", "log-level", "--if-version", "--password-file", "--control-plane")
+                .contains("user", "passwd", "--namespace", "--max-connections", "--rate-limit")
                 .contains("(\"table\" \"json\")");
         assertThat(proxyctl.dialled).isEmpty();
     }
