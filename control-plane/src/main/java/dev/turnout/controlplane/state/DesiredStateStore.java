@@ -209,8 +209,8 @@ public final class DesiredStateStore implements Closeable {
 
     /**
      * Adds a user, or changes one: its entry, built from {@code change} on top of the current user of that name
-     * (if any), goes into the current document, which the reader validates (name, hash, namespace, command rules,
-     * limits) before it is committed. Listeners, routes, limits and the other users stay as they are.
+     * (if any), goes into the current document, which the reader validates as any {@code users:} entry (name, hash,
+     * namespace, command rules as Redis's ACL SETUSER reads them, limits) before it is committed. Listeners, routes, limits and the other users stay as they are.
      *
      * @param presence  whether the user must be new, must exist, or either
      * @param ifVersion 0, or the version the change was made against
