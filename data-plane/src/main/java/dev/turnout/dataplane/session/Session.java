@@ -486,7 +486,9 @@ public final class Session implements ReplySink {
         if (runConnection != connection || runOut == null) {
             flushRun();
             runConnection = connection;
-            runOut = channel.alloc().ioBuffer(256);
+            // Room for the rest of this read, prefixes included, so that a pipelined run is written without copies.
+            int rest = frame.inline() ? frame.frameLength() : buf.writerIndex() - start;
+            runOut = channel.alloc().ioBuffer(Math.max(256, rest + (rest >> 2)));
             runReplies = 0;
         }
         tenant.write(frame, buf, start, runOut);
