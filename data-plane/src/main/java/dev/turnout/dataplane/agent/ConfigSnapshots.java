@@ -18,13 +18,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Converts between {@link ProxyConfig} and the wire's {@link ConfigSnapshot}. {@link #fromProto} validates
  * as {@link dev.turnout.dataplane.config.ConfigDocumentReader} does, and its errors name the path with the
  * YAML document's kebab-case keys ({@code routes.orders.connect-timeout}); a zero or empty field means the
- * default config.proto documents. Error messages never contain a password.
+ * default config.proto documents. Error messages never contain a password. A user's upstream ACL credentials
+ * (filled by the control plane where it provisioned them) travel in both directions.
  */
 public final class ConfigSnapshots {
 
@@ -61,9 +64,14 @@ public final class ConfigSnapshots {
                 .setMaxInlineLength(limits.maxInlineLength())
                 .setMaxInflightPerClient(limits.maxInflightPerClient()));
         for (UserConfig user : config.users().values()) {
-            snapshot.addUsers(User.newBuilder().setName(user.name()).setPasswordHash(user.passwordHash())
+            User.Builder u = User.newBuilder().setName(user.name()).setPasswordHash(user.passwordHash())
                     .setNamespace(user.namespace()).setCommands(user.commands())
-                    .setMaxConnections(user.maxConnections()).setRateLimit(user.rateLimit()));
+                    .setMaxConnections(user.maxConnections()).setRateLimit(user.rateLimit());
+            if (user.upstreamUser() != null) {
+                u.setUpstreamUser(user.upstreamUser()).setUpstreamPassword(user.upstreamPassword().reveal())
+                        .addAllUpstreamRoutes(new TreeSet<>(user.upstreamRoutes()));
+            }
+            snapshot.addUsers(u);
         }
         return snapshot.build();
     }
@@ -91,9 +99,18 @@ public final class ConfigSnapshots {
             if (u.getName().isEmpty() || sha == null) {
                 throw new ConfigException(path, "expected a name and a password hash sha256:<64 hex digits>");
             }
-            if (users.put(u.getName(), new UserConfig(u.getName(), sha, u.getNamespace(),
+            UserConfig user = new UserConfig(u.getName(), sha, u.getNamespace(),
                     u.getCommands().isEmpty() ? "+@all" : u.getCommands(), Math.max(0, u.getMaxConnections()),
-                    Math.max(0, u.getRateLimit()))) != null) {
+                    Math.max(0, u.getRateLimit()));
+            if (!u.getUpstreamUser().isEmpty()) {
+                if (u.getUpstreamPassword().isEmpty()) {
+                    throw new ConfigException(path + ".upstream-password", "missing (expected the password of upstream"
+                            + " ACL user '" + u.getUpstreamUser() + "')");
+                }
+                user = user.withUpstream(u.getUpstreamUser(), Secret.of(u.getUpstreamPassword()),
+                        Set.copyOf(u.getUpstreamRoutesList()));
+            }
+            if (users.put(u.getName(), user) != null) {
                 throw new ConfigException(path + ".name", "'" + u.getName() + "' is defined twice");
             }
         }

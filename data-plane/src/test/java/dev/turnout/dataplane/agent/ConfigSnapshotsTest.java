@@ -15,10 +15,12 @@ import dev.turnout.v1.ConfigSnapshot;
 import dev.turnout.v1.Limits;
 import dev.turnout.v1.Listener;
 import dev.turnout.v1.Route;
+import dev.turnout.v1.User;
 import java.time.Duration;
 import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,6 +69,41 @@ class ConfigSnapshotsTest {
         ConfigSnapshot proto = ConfigSnapshots.toProto(config);
         assertThat(proto.getUsers(0).getPasswordHash()).isEqualTo(alice.passwordHash()).doesNotContain("s3cret");
         assertThat(ConfigSnapshots.fromProto(proto)).isEqualTo(config);
+    }
+
+    @Test
+    void usersUpstreamAclCredentialsRoundTrip() throws Exception {
+        ProxyConfig base = sample();
+        UserConfig alice = new UserConfig("alice", UserConfig.sha256("s3cret".getBytes(StandardCharsets.UTF_8)),
+                "alice:", "+@all", 0, 0).withUpstream("turnout-tenant-alice", Secret.of("0a1b2c"), Set.of("orders"));
+        UserConfig admin = new UserConfig("admin", UserConfig.sha256("x".getBytes(StandardCharsets.UTF_8)), "", "+@all",
+                0, 0);
+        ProxyConfig config = new ProxyConfig(base.version(), base.listeners(), base.routes(), base.limits(),
+                Map.of("alice", alice, "admin", admin));
+
+        ConfigSnapshot proto = ConfigSnapshots.toProto(config);
+        User aliceProto = proto.getUsersList().stream().filter(u -> u.getName().equals("alice")).findFirst().orElseThrow();
+        assertThat(aliceProto.getUpstreamUser()).isEqualTo("turnout-tenant-alice");
+        assertThat(aliceProto.getUpstreamPassword()).isEqualTo("0a1b2c");
+        assertThat(aliceProto.getUpstreamRoutesList()).containsExactly("orders");
+        User adminProto = proto.getUsersList().stream().filter(u -> u.getName().equals("admin")).findFirst().orElseThrow();
+        assertThat(adminProto.getUpstreamUser()).isEmpty();
+        assertThat(adminProto.getUpstreamRoutesList()).isEmpty();
+
+        ProxyConfig back = ConfigSnapshots.fromProto(proto);
+        assertThat(back).isEqualTo(config);
+        assertThat(back.users().get("alice").hasUpstreamUserOn("orders")).isTrue();
+        assertThat(back.users().get("alice").hasUpstreamUserOn("default")).isFalse();
+        assertThat(back.users().get("admin").upstreamUser()).isNull();
+        assertThat(back.toString()).doesNotContain("0a1b2c");
+    }
+
+    @Test
+    void anUpstreamAclUserWithoutItsPasswordIsRefused() {
+        assertError(snapshot(s -> s.addUsers(User.newBuilder().setName("alice")
+                        .setPasswordHash(new UserConfig("alice", new byte[32], "", "+@all", 0, 0).passwordHash())
+                        .setUpstreamUser("turnout-tenant-alice").addUpstreamRoutes("orders"))),
+                "users[0].upstream-password: missing (expected the password of upstream ACL user 'turnout-tenant-alice')");
     }
 
     @Test
