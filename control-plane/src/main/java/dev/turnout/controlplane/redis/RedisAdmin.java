@@ -4,6 +4,8 @@ import dev.turnout.dataplane.config.HostAndPort;
 import dev.turnout.dataplane.config.Secret;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -14,6 +16,7 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.args.ClientPauseMode;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One admin connection to a Redis server, authenticated with a route's upstream credentials, for the steps of
  * a switch: check the target ({@link #replication()}), fence the old primary ({@link #fenceWrites}), wait for
- * the replica ({@link #awaitReplicaOffset}), promote it ({@link #promote()}).
+ * the replica ({@link #awaitReplicaOffset}), promote it ({@link #promote()}); and for the tenants' upstream ACL
+ * users ({@link #setAclUser}, {@link #deleteAclUsers}, {@link #aclUsers()}).
  *
  * <pre>{@code
  * try (RedisAdmin primary = RedisAdmin.connect(from, user, password, Duration.ofSeconds(2));
@@ -110,6 +114,35 @@ public final class RedisAdmin implements AutoCloseable {
                     + " (is this a Redis server?); got: " + abbreviate(text));
         }
         return info;
+    }
+
+    /**
+     * {@code ACL SETUSER name rule...}: creates the ACL user, or changes it (rules apply left to right, on top of
+     * what it has unless they start with {@code reset}). Connections already authenticated as the user stay.
+     *
+     * @param rules never put in a log line or an exception message here (they may hold a password hash)
+     * @throws RedisAdminException {@link RedisAdminException#refusedByServer() refused by the server} when the
+     *     connection's user lacks {@code +acl} (NOPERM), the server is older than Redis 6 (no ACL command), or a
+     *     rule is invalid; else the server could not be asked
+     */
+    public synchronized void setAclUser(String name, List<String> rules) throws RedisAdminException {
+        Objects.requireNonNull(name, "name");
+        String[] args = rules.toArray(String[]::new);
+        call("ACL SETUSER " + name, jedis -> jedis.aclSetUser(name, args));
+    }
+
+    /** {@code ACL DELUSER name...}: deletes ACL users, closing their connections; returns how many existed. */
+    public synchronized long deleteAclUsers(Collection<String> names) throws RedisAdminException {
+        if (names.isEmpty()) {
+            return 0;
+        }
+        String[] args = names.toArray(String[]::new);
+        return call("ACL DELUSER " + String.join(" ", names), jedis -> jedis.aclDelUser(args));
+    }
+
+    /** {@code ACL USERS}: the names of the server's ACL users. */
+    public synchronized List<String> aclUsers() throws RedisAdminException {
+        return call("ACL USERS", Jedis::aclUsers);
     }
 
     /**
@@ -251,7 +284,8 @@ public final class RedisAdmin implements AutoCloseable {
         String reply = message(e);
         if (reply.startsWith("NOPERM")) { // a JedisAccessControlException too, but the user did authenticate
             return new RedisAdminException(address + ": " + what + " refused (" + reply + "): the route's upstream"
-                    + " user needs permission for it (ACL, e.g. +info +client +replicaof)", e);
+                    + " user needs permission for it (ACL, e.g. " + (what.startsWith("ACL") ? "+acl" : "+info +client"
+                    + " +replicaof") + ")", e, true);
         }
         if (e instanceof JedisAccessControlException || reply.startsWith("WRONGPASS") || reply.startsWith("NOAUTH")
                 || (what.equals("AUTH") && reply.startsWith("ERR AUTH"))) {
@@ -268,7 +302,8 @@ public final class RedisAdmin implements AutoCloseable {
             return new RedisAdminException(address + ": " + what + " failed: connection lost (" + message(root)
                     + ")", e);
         }
-        return new RedisAdminException(address + ": " + what + " failed: " + reply, e);
+        return new RedisAdminException(address + ": " + what + " failed: " + reply, e,
+                e instanceof JedisDataException);
     }
 
     /** The most specific cause: Jedis puts a refused connection in a suppressed exception, not the cause. */

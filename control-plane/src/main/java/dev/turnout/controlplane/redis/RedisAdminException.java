@@ -7,11 +7,28 @@ package dev.turnout.controlplane.redis;
  */
 public final class RedisAdminException extends Exception {
 
+    private final boolean refusedByServer;
+
     public RedisAdminException(String message) {
-        super(message);
+        this(message, null, false);
     }
 
     public RedisAdminException(String message, Throwable cause) {
+        this(message, cause, false);
+    }
+
+    /** @param refusedByServer the server answered the command with an error (see {@link #refusedByServer()}) */
+    public RedisAdminException(String message, Throwable cause, boolean refusedByServer) {
         super(message, cause);
+        this.refusedByServer = refusedByServer;
+    }
+
+    /**
+     * Whether the server answered the command with an error ({@code NOPERM}, an unknown command, a bad argument):
+     * asking again gets the same answer. False when it could not be asked (unreachable, timed out, connection lost,
+     * credentials refused), which may pass.
+     */
+    public boolean refusedByServer() {
+        return refusedByServer;
     }
 }

@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -327,6 +328,54 @@ class RedisAdminTest {
                 .isInstanceOf(RedisAdminException.class)
                 .hasMessageStartingWith(addressOf(redis) + ": REPLICAOF NO ONE refused (NOPERM")
                 .hasMessageContaining("the route's upstream user needs permission for it");
+    }
+
+    @Test
+    void setsListsAndDeletesAclUsers() throws Exception {
+        RedisServerProcess redis = primary();
+        RedisAdmin admin = admin(redis);
+
+        admin.setAclUser("turnout-tenant-a", List.of("reset", "on", ">pw-a", "~a:*", "+@all"));
+        admin.setAclUser("turnout-tenant-b", List.of("reset", "on", ">pw-b", "~b:*", "+@all"));
+        assertThat(admin.aclUsers()).containsExactlyInAnyOrder("default", "turnout-tenant-a", "turnout-tenant-b");
+        try (Jedis a = new Jedis(redis.host(), redis.port())) {
+            a.auth("turnout-tenant-a", "pw-a");
+            assertThat(a.set("a:k", "v")).isEqualTo("OK");
+        }
+
+        assertThat(admin.deleteAclUsers(List.of("turnout-tenant-a", "turnout-tenant-b", "never-there"))).isEqualTo(2);
+        assertThat(admin.deleteAclUsers(List.of())).isZero();
+        assertThat(admin.aclUsers()).containsExactly("default");
+    }
+
+    @Test
+    void anAclCommandRefusedByTheServerSaysWhichPermissionIsMissing() throws Exception {
+        RedisServerProcess redis = open(RedisServerProcess.builder().password(PASSWORD)
+                .aclUser("app on >app-pw ~* &* +@all -@admin").start());
+        try (RedisAdmin admin = RedisAdmin.connect(addressOf(redis), "app", Secret.of("app-pw"), TIMEOUT)) {
+            assertThatThrownBy(() -> admin.setAclUser("turnout-tenant-a", List.of("reset", "#" + "0".repeat(64))))
+                    .isInstanceOf(RedisAdminException.class)
+                    .hasMessageStartingWith(addressOf(redis) + ": ACL SETUSER turnout-tenant-a refused (NOPERM")
+                    .hasMessageEndingWith("the route's upstream user needs permission for it (ACL, e.g. +acl)")
+                    .hasMessageNotContaining("0000000000")
+                    .satisfies(e -> assertThat(((RedisAdminException) e).refusedByServer()).isTrue());
+        }
+        RedisAdmin admin = admin(redis);
+        assertThatThrownBy(() -> admin.setAclUser("turnout-tenant-a", List.of("~a b*")))
+                .isInstanceOf(RedisAdminException.class)
+                .hasMessageContaining("Error in ACL SETUSER modifier")
+                .satisfies(e -> assertThat(((RedisAdminException) e).refusedByServer()).isTrue());
+    }
+
+    @Test
+    void aServerThatCannotBeAskedIsNotARefusal() throws Exception {
+        RedisServerProcess redis = primary();
+        RedisAdmin admin = admin(redis);
+        redis.kill();
+
+        assertThatThrownBy(admin::aclUsers)
+                .isInstanceOf(RedisAdminException.class)
+                .satisfies(e -> assertThat(((RedisAdminException) e).refusedByServer()).isFalse());
     }
 
     @Test
