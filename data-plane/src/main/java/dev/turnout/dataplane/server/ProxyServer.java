@@ -6,9 +6,11 @@ import dev.turnout.dataplane.config.HostAndPort;
 import dev.turnout.dataplane.config.ListenerConfig;
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
+import dev.turnout.dataplane.config.UserConfig;
 import dev.turnout.dataplane.session.LoopSessions;
 import dev.turnout.dataplane.session.SessionContext;
 import dev.turnout.dataplane.session.Sessions;
+import dev.turnout.dataplane.upstream.UpstreamEndpoint;
 import dev.turnout.dataplane.upstream.Upstreams;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -86,11 +88,16 @@ public final class ProxyServer implements AutoCloseable {
         for (LoopSessions loop : sessions.sessions().loops()) {
             loop.eventLoop().execute(loop::upstreamsChanged);
         }
-        Set<java.util.List<Object>> used = new HashSet<>();
+        // Pools are kept by server, credentials and timeout (any db, protocol): the routes' own, and each user's
+        // upstream ACL user on the routes that have it.
+        Set<UpstreamEndpoint> used = new HashSet<>();
         for (RouteConfig route : next.routes().values()) {
-            used.add(java.util.Arrays.asList(route.upstream(), route.user(), route.password(), route.connectTimeout()));
+            used.add(UpstreamEndpoint.forClient(route, null, 0, 2));
+            for (UserConfig user : next.users().values()) {
+                used.add(UpstreamEndpoint.forClient(route, user, 0, 2));
+            }
         }
-        upstreams.retireUnless(e -> used.contains(java.util.Arrays.asList(e.address(), e.user(), e.password(), e.connectTimeout())));
+        upstreams.retireUnless(e -> used.contains(e.withDb(0).withProtocol(2)));
     }
 
     /**

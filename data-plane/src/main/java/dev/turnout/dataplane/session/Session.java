@@ -134,6 +134,7 @@ public final class Session implements ReplySink {
     private ProxyConfig cachedConfig;
     private int cachedDb = -1;
     private int cachedProtocol;
+    private UserConfig cachedUser;
     private EndpointPool cachedPool;
 
     public Session(Channel channel, SessionContext context, String routeName, RequestParser parserForHeldCommands) {
@@ -1015,22 +1016,22 @@ public final class Session implements ReplySink {
             return pool();
         }
         RouteConfig route = context.config().get().routes().get(routeName);
-        return route == null ? null : upstreams.pool(new UpstreamEndpoint(route.upstream(), route.user(),
-                route.password(), db, client.protocol, route.connectTimeout()));
+        return route == null ? null : upstreams.pool(UpstreamEndpoint.forClient(route, client.user, db, client.protocol));
     }
 
     private EndpointPool pool() {
         ProxyConfig config = context.config().get();
-        if (config != cachedConfig || client.db != cachedDb || client.protocol != cachedProtocol) {
+        if (config != cachedConfig || client.db != cachedDb || client.protocol != cachedProtocol
+                || client.user != cachedUser) { // the user: its upstream ACL user, if it has one
             RouteConfig route = config.routes().get(routeName);
             if (route == null) {
                 return null;
             }
-            cachedPool = upstreams.pool(new UpstreamEndpoint(route.upstream(), route.user(), route.password(),
-                    client.db, client.protocol, route.connectTimeout()));
+            cachedPool = upstreams.pool(UpstreamEndpoint.forClient(route, client.user, client.db, client.protocol));
             cachedConfig = config;
             cachedDb = client.db;
             cachedProtocol = client.protocol;
+            cachedUser = client.user;
             maxInflight = config.limits().maxInflightPerClient();
         }
         return cachedPool;

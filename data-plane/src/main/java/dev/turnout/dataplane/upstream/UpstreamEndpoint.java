@@ -1,7 +1,9 @@
 package dev.turnout.dataplane.upstream;
 
 import dev.turnout.dataplane.config.HostAndPort;
+import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.config.Secret;
+import dev.turnout.dataplane.config.UserConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -22,6 +24,22 @@ public record UpstreamEndpoint(HostAndPort address, String user, Secret password
         if (db < 0) {
             throw new IllegalArgumentException("db: " + db + " (expected: >= 0)");
         }
+    }
+
+    /**
+     * Where the commands of a client of {@code route} go: the route's upstream, as the client's own upstream ACL user
+     * when the control plane provisioned one for it there (a user restricted to the client's namespace, so that
+     * Redis itself refuses a key outside it), else with the route's credentials.
+     *
+     * @param user the client's user, or null (not authenticated, or no users configured)
+     */
+    public static UpstreamEndpoint forClient(RouteConfig route, UserConfig user, int db, int protocol) {
+        if (user != null && user.hasUpstreamUserOn(route.name())) {
+            return new UpstreamEndpoint(route.upstream(), user.upstreamUser(), user.upstreamPassword(), db, protocol,
+                    route.connectTimeout());
+        }
+        return new UpstreamEndpoint(route.upstream(), route.user(), route.password(), db, protocol,
+                route.connectTimeout());
     }
 
     public UpstreamEndpoint withDb(int newDb) {
