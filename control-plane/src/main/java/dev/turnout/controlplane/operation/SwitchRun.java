@@ -53,6 +53,7 @@ final class SwitchRun {
     private final DesiredStateStore store;
     private final DataPlaneRegistry registry;
     private final FleetPause fleet;
+    private final TargetPreparation targetPreparation;
     private final List<String> warnings = new ArrayList<>();
     private final Map<String, DataPlanePause> dataPlanes = new LinkedHashMap<>();
 
@@ -63,8 +64,9 @@ final class SwitchRun {
     private boolean fenced;
 
     SwitchRun(SwitchPlan plan, Operation op, SwitchRecord.Builder record, DesiredStateStore store,
-              DataPlaneRegistry registry, FleetPause fleet) {
+              DataPlaneRegistry registry, FleetPause fleet, TargetPreparation targetPreparation) {
         this.plan = plan;
+        this.targetPreparation = targetPreparation;
         this.op = op;
         this.record = record;
         this.store = store;
@@ -106,11 +108,13 @@ final class SwitchRun {
                     + "; nothing changed");
         }
 
-        // 2. Check the target before touching anything.
+        // 2. Check the target before touching anything, and ready it for the route's clients (what Redis does not
+        //    replicate: the tenants' ACL users), before any traffic moves there.
         long checkStart = System.nanoTime();
         try {
             checked = TargetCheck.run(plan, route, TargetCheck.TIMEOUT);
-        } catch (TargetCheck.Failed e) {
+            targetPreparation.prepare(checked.target(), route, state);
+        } catch (TargetCheck.Failed | RedisAdminException e) {
             record.setCheckMillis(millisSince(checkStart));
             return end(Outcome.PRECONDITION_FAILED, "target check failed: " + e.getMessage() + "; nothing changed");
         }

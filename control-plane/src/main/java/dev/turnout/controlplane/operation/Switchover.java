@@ -32,13 +32,22 @@ public final class Switchover {
     private final SwitchHistory history;
     private final ExecutorService executor;
     private final Clock clock;
+    private final TargetPreparation targetPreparation;
 
-    /**
-     * @param executor runs each switch; a cached pool, since a switch blocks (bounded) for seconds
-     * @param clock    for the record's start time
-     */
+    /** A switch that readies nothing on its target beyond checking it. */
     public Switchover(DesiredStateStore store, DataPlaneRegistry registry, FleetPause fleet, SwitchHistory history,
                       ExecutorService executor, Clock clock) {
+        this(store, registry, fleet, history, executor, clock, TargetPreparation.NONE);
+    }
+
+    /**
+     * @param executor          runs each switch; a cached pool, since a switch blocks (bounded) for seconds
+     * @param clock             for the record's start time
+     * @param targetPreparation the last step of the target check (the tenants' upstream ACL users)
+     */
+    public Switchover(DesiredStateStore store, DataPlaneRegistry registry, FleetPause fleet, SwitchHistory history,
+                      ExecutorService executor, Clock clock, TargetPreparation targetPreparation) {
+        this.targetPreparation = targetPreparation;
         this.store = store;
         this.registry = registry;
         this.fleet = fleet;
@@ -70,7 +79,7 @@ public final class Switchover {
                     .setOutcome(Outcome.PRECONDITION_FAILED).setMessage(e.getMessage() + "; nothing changed")));
         }
         log.info("Switch {}: route '{}' to {} ({})", id, plan.route(), plan.to(), plan.modeName());
-        SwitchRun run = new SwitchRun(plan, op, record, store, registry, fleet);
+        SwitchRun run = new SwitchRun(plan, op, record, store, registry, fleet, targetPreparation);
         try {
             return CompletableFuture.supplyAsync(() -> {
                 OperationResult result = null;
