@@ -42,6 +42,7 @@ public final class DataPlaneRegistry {
     static final int MAX_REJECTION_LENGTH = 500;
 
     private final Clock clock;
+    private final SnapshotPreparer preparer;
     private final Object lock = new Object();
     private final Map<String, Entry> entries = new TreeMap<>();
     private final List<FleetListener> listeners = new CopyOnWriteArrayList<>();
@@ -53,8 +54,18 @@ public final class DataPlaneRegistry {
      * @param desired the current desired state, or null while it is at version 0 (nothing to send)
      */
     public DataPlaneRegistry(Clock clock, ConfigSnapshot desired) {
+        this(clock, desired, SnapshotPreparer.NONE);
+    }
+
+    /**
+     * @param clock    for connected-since and last-seen times
+     * @param desired  the current desired state, or null while it is at version 0 (nothing to send); prepared here
+     * @param preparer what becomes of each desired state before it is sent (see {@link #publish})
+     */
+    public DataPlaneRegistry(Clock clock, ConfigSnapshot desired, SnapshotPreparer preparer) {
         this.clock = clock;
-        this.desired = desired == null || desired.getVersion() == 0 ? null : desired;
+        this.preparer = preparer;
+        this.desired = desired == null || desired.getVersion() == 0 ? null : preparer.prepare(desired);
     }
 
     /**
@@ -164,12 +175,19 @@ public final class DataPlaneRegistry {
     }
 
     /**
-     * Makes {@code snapshot} the desired state and sends it to every connected data plane. Ignored if a
-     * newer one was published already (two changes racing to publish).
+     * Makes {@code snapshot} the desired state and sends it to every connected data plane, as the
+     * {@link SnapshotPreparer} makes it first (outside the lock: that may take a while). Ignored if a newer one
+     * was published already (two changes racing to publish).
      *
      * @return how many data planes it was sent to
      */
-    public int publish(ConfigSnapshot snapshot) {
+    public int publish(ConfigSnapshot desiredState) {
+        synchronized (lock) {
+            if (desired != null && desiredState.getVersion() <= desired.getVersion()) {
+                return 0;
+            }
+        }
+        ConfigSnapshot snapshot = preparer.prepare(desiredState);
         synchronized (lock) {
             if (desired != null && snapshot.getVersion() <= desired.getVersion()) {
                 return 0;

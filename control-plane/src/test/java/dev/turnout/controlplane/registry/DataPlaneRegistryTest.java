@@ -57,6 +57,24 @@ class DataPlaneRegistryTest {
     }
 
     @Test
+    void whatIsSentIsTheSnapshotAsThePreparerMadeItAndAnOlderOneIsNotPrepared() {
+        List<Long> prepared = new ArrayList<>();
+        SnapshotPreparer preparer = desired -> {
+            prepared.add(desired.getVersion());
+            return desired.toBuilder().addUsers(dev.turnout.v1.User.newBuilder().setName("v" + desired.getVersion()))
+                    .build();
+        };
+        DataPlaneRegistry registry = new DataPlaneRegistry(CLOCK, snapshot(3), preparer);
+        RecordingStream stream = new RecordingStream();
+        registry.connect(hello("a", 0), "x", stream);
+        registry.publish(snapshot(4));
+        registry.publish(snapshot(2));
+
+        assertThat(prepared).containsExactly(3L, 4L);
+        assertThat(stream.sent).map(m -> m.getConfig().getUsers(0).getName()).containsExactly("v3", "v4");
+    }
+
+    @Test
     void infoShowsWhatTheDataPlaneReported() {
         DataPlaneRegistry registry = new DataPlaneRegistry(CLOCK, snapshot(5));
         DataPlaneRegistry.Registration r = registry.connect(hello("a", 4), "10.0.0.1:5000", new RecordingStream());
