@@ -3,6 +3,7 @@ package dev.turnout.controlplane;
 import dev.turnout.controlplane.state.DesiredStateStore;
 import dev.turnout.controlplane.state.SwitchHistory;
 import dev.turnout.controlplane.state.StateFile;
+import dev.turnout.controlplane.tenant.TenantPasswords;
 import dev.turnout.dataplane.config.HostAndPort;
 import dev.turnout.dataplane.config.Secret;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Option;
         description = {"Turnout's control plane: holds the desired state (listeners, routes,",
                 "upstreams, limits), pushes it to every data plane, and serves proxyctl.", "",
                 "The desired state lives in --data-dir as " + StateFile.NAME + " (mode 600: it",
-                "holds the upstream passwords); a restart loads it with the same version.", "",
+                "holds the upstream passwords); a restart loads it with the same version.",
+                "Beside it, " + TenantPasswords.NAME + " (mode 600) keeps the passwords of the",
+                "tenants' upstream ACL users (turnout-tenant-<user>), made once per user.", "",
                 "Every call presents a bearer token: proxyctl the admin token, data planes",
                 "the data-plane token (the health service needs none). Tokens are read once,",
                 "at start, from files (less one trailing newline), never from flags.", "",
@@ -101,14 +104,12 @@ public final class ControlPlaneMain implements Callable<Integer> {
             throw new StartupException("--data-dir: " + e.getMessage());
         }
         try (store) {
-            ControlPlaneServer server = new ControlPlaneServer(
-                    NettyServerBuilder.forAddress(new InetSocketAddress(address.host(), address.port()))
-                            // Data planes ping to notice a dead stream; allow it, and ping them too.
-                            .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                            .permitKeepAliveWithoutCalls(true)
-                            .keepAliveTime(30, TimeUnit.SECONDS)
-                            .keepAliveTimeout(10, TimeUnit.SECONDS),
-                    store, history, adminToken, dataPlaneToken, Clock.systemUTC());
+            ControlPlaneServer server;
+            try {
+                server = newServer(address, store, history, adminToken, dataPlaneToken);
+            } catch (IOException e) {
+                throw new StartupException("--data-dir: " + e.getMessage());
+            }
             try {
                 server.start();
             } catch (IOException e) {
@@ -128,6 +129,18 @@ public final class ControlPlaneMain implements Callable<Integer> {
             server.blockUntilShutdown();
         }
         return 0;
+    }
+
+    private static ControlPlaneServer newServer(HostAndPort address, DesiredStateStore store, SwitchHistory history,
+                                                Secret adminToken, Secret dataPlaneToken) throws IOException {
+        return new ControlPlaneServer(
+                NettyServerBuilder.forAddress(new InetSocketAddress(address.host(), address.port()))
+                        // Data planes ping to notice a dead stream; allow it, and ping them too.
+                        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                        .permitKeepAliveWithoutCalls(true)
+                        .keepAliveTime(30, TimeUnit.SECONDS)
+                        .keepAliveTimeout(10, TimeUnit.SECONDS),
+                store, history, adminToken, dataPlaneToken, Clock.systemUTC());
     }
 
     private static String rootMessage(Throwable e) {

@@ -8,6 +8,8 @@ import dev.turnout.controlplane.operation.Switchover;
 import dev.turnout.controlplane.registry.DataPlaneRegistry;
 import dev.turnout.controlplane.state.DesiredStateStore;
 import dev.turnout.controlplane.state.SwitchHistory;
+import dev.turnout.controlplane.tenant.TenantPasswords;
+import dev.turnout.controlplane.tenant.TenantProvisioner;
 import dev.turnout.dataplane.agent.ConfigSnapshots;
 import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.Secret;
@@ -24,6 +26,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>As in grpc-java's RouteGuideServer, it takes a {@link ServerBuilder} so that tests pass an in-process
  * one. The desired state and the switch history must be loaded before: they are the caller's, opened and
  * closed by it. Pauses and switches ({@link FleetPause}, {@link Switchover}) run on the server's own threads:
- * one timer for their bounds, and a cached pool for the waiting on Redis and on data planes.
+ * one timer for their bounds, and a cached pool for the waiting on Redis and on data planes. The tenants' upstream ACL
+ * users ({@link TenantProvisioner}) are readied before each desired state goes out, on a switch's target, and
+ * repaired every {@link TenantProvisioner#REPAIR_INTERVAL}.
  */
 public final class ControlPlaneServer {
 
@@ -51,12 +56,21 @@ public final class ControlPlaneServer {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("turnout-operation-timer"));
     private final ExecutorService operations = Executors.newCachedThreadPool(daemon("turnout-operation"));
 
+    /**
+     * Also readies the tenants' upstream ACL users of the current desired state (talking to the upstreams, each
+     * bounded by {@link TenantProvisioner#TIMEOUT}), before any data plane can connect.
+     *
+     * @throws IOException the tenants' passwords in the data directory cannot be read
+     */
     public ControlPlaneServer(ServerBuilder<?> builder, DesiredStateStore store, SwitchHistory history,
-                              Secret adminToken, Secret dataPlaneToken, Clock clock) {
+                              Secret adminToken, Secret dataPlaneToken, Clock clock) throws IOException {
         ProxyConfig state = store.current();
-        this.registry = new DataPlaneRegistry(clock, state.version() == 0 ? null : ConfigSnapshots.toProto(state));
+        TenantProvisioner tenants = new TenantProvisioner(TenantPasswords.open(store.dataDir()), TenantProvisioner.TIMEOUT);
+        this.registry = new DataPlaneRegistry(clock, state.version() == 0 ? null : ConfigSnapshots.toProto(state), tenants);
         this.fleet = new FleetPause(registry, timer, operations);
-        Switchover switchover = new Switchover(store, registry, fleet, history, operations, clock);
+        Switchover switchover = new Switchover(store, registry, fleet, history, operations, clock, tenants);
+        long repair = TenantProvisioner.REPAIR_INTERVAL.toMillis();
+        timer.scheduleWithFixedDelay(() -> runQuietly(tenants::repair), repair, repair, TimeUnit.MILLISECONDS);
         this.admin = new AdminService(store, registry, fleet, switchover, history, timer, operations);
         this.server = builder
                 .addService(ServerInterceptors.intercept(new DataPlaneService(registry),
@@ -106,6 +120,15 @@ public final class ControlPlaneServer {
         } finally {
             operations.shutdownNow();
             timer.shutdownNow();
+        }
+    }
+
+    /** On the operations pool (it blocks, bounded), never the timer; nothing once stopping. */
+    private void runQuietly(Runnable task) {
+        try {
+            operations.execute(task);
+        } catch (RejectedExecutionException e) {
+            // stopping
         }
     }
 
