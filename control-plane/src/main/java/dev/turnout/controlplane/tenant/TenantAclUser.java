@@ -12,11 +12,12 @@ import java.util.Objects;
  * only the keys and channels of the user's namespace, so that Redis itself refuses what the proxy would have to get
  * wrong to allow (a Lua script that computes a key outside the namespace gets NOPERM).
  *
- * <p>{@link #rules()} is what {@code ACL SETUSER} gets, as of Redis 7.0:
+ * <p>{@link #rules()} is what {@code ACL SETUSER} gets, as of Redis 7.0 (selectors: 7.0 or newer):
  * <pre>
  * reset resetchannels on #&lt;sha256 of the password&gt; ~alice:* &amp;alice:* +@all -@admin -@dangerous
  *     +client|unblock +info +role +lastsave +keys +sort +sort_ro +restore +pfdebug
  *     -script|flush -script|kill -function|delete -function|flush -function|kill -function|load -function|restore
+ *     (+psubscribe allchannels)
  * </pre>
  * <ul>
  *   <li>{@code reset} starts from nothing whatever the user had: no password, no keys, no commands, off.
@@ -37,6 +38,11 @@ import java.util.Objects;
  *       script and function commands that act on every tenant's scripts go too. HELLO, AUTH, SELECT, the CLIENT
  *       subcommands about the connection itself, MULTI/EXEC/WATCH, EVAL/EVALSHA/FCALL, SCAN, UNLINK and pub/sub
  *       stay allowed through {@code +@all}.</li>
+ *   <li>{@code (+psubscribe allchannels)}: Redis lets a user PSUBSCRIBE only to a pattern equal to one of its
+ *       channel patterns, so {@code &alice:*} alone would refuse the {@code alice:news.*} the proxy makes of a
+ *       tenant's {@code news.*}. This selector lets PSUBSCRIBE through whatever the pattern; PSUBSCRIBE cannot be
+ *       called from a script, so only the proxy sends it, with the namespace in front. PUBLISH, SUBSCRIBE and
+ *       SSUBSCRIBE stay confined to {@code &alice:*}, in scripts too.</li>
  * </ul>
  * Redis refuses a SORT BY or GET pattern to a user without access to every key: a tenant's SORT with them fails
  * with Redis's own error.
@@ -56,6 +62,9 @@ public record TenantAclUser(String name, String user, String namespace, Secret p
             "+client|unblock", "+info", "+role", "+lastsave", "+keys", "+sort", "+sort_ro", "+restore", "+pfdebug",
             "-script|flush", "-script|kill", "-function|delete", "-function|flush", "-function|kill", "-function|load",
             "-function|restore");
+
+    /** After the command rules: PSUBSCRIBE whatever the pattern (see the class comment). */
+    static final String PATTERN_SUBSCRIPTIONS = "(+psubscribe allchannels)";
 
     public TenantAclUser {
         Objects.requireNonNull(name, "name");
@@ -82,6 +91,7 @@ public record TenantAclUser(String name, String user, String namespace, Secret p
         List<String> rules = new ArrayList<>(List.of("reset", "resetchannels", "on",
                 "#" + HexFormat.of().formatHex(UserConfig.sha256(password.bytes())), "~" + pattern, "&" + pattern));
         rules.addAll(COMMAND_RULES);
+        rules.add(PATTERN_SUBSCRIPTIONS);
         return rules;
     }
 

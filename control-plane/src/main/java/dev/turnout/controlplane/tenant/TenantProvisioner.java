@@ -337,19 +337,17 @@ public final class TenantProvisioner implements SnapshotPreparer, TargetPreparat
     private void report(Upstream upstream, List<String> routes, UpstreamState before, UpstreamState after) {
         String key = "upstream:" + upstream;
         if (after.refusal() != null) {
-            sayOnce(key, after.refusal(), () -> log.warn("Tenant ACL users: cannot create them on {} ({}); the tenants"
-                    + " of route(s) {} use the route's credentials there. To let the control plane create them, give"
-                    + " the route's upstream user +acl", upstream, after.refusal(), routes));
+            sayOnce(key, after.refusal(), () -> log.warn("Tenant ACL users: cannot create them on {}: {}; the tenants"
+                    + " of route(s) {} use the route's credentials there", upstream, after.refusal(), routes));
         } else if (after.unreachable() != null) {
-            sayOnce(key, after.unreachable(), () -> log.warn("Tenant ACL users: cannot reach {} ({}); route(s) {} keep"
-                    + " the ones it was known to hold, tenants without one use the route's credentials; retrying",
-                    upstream, after.unreachable(), routes));
+            sayOnce(key, after.unreachable(), () -> log.warn("Tenant ACL users: cannot reach {}: {}; route(s) {} keep"
+                    + " the ones it was known to hold, tenants without one use the route's credentials; retrying every"
+                    + " {} s", upstream, after.unreachable(), routes, REPAIR_INTERVAL.toSeconds()));
         } else if (logged.remove(key) != null) {
             log.info("Tenant ACL users: {} holds them again (route(s) {})", upstream, routes);
         }
         after.reasons().forEach((name, reason) -> sayOnce(key + ":" + name, reason, () -> log.warn("Tenant ACL users:"
-                + " {} refused {} ({}); that user uses the route's credentials on route(s) {}", upstream, name, reason,
-                routes)));
+                + " {}; that user uses the route's credentials on route(s) {}", reason, routes)));
     }
 
     private void sayOnce(String key, String what, Runnable say) {

@@ -127,8 +127,9 @@ class TenantProvisionerTest {
         assertThat(user(sent, "alice").getUpstreamRoutesList()).isEmpty();
         assertThat(provisioner.routeNote("default")).startsWith("not provisioned: " + address(redis) + ": ACL USERS"
                 + " refused (NOPERM").contains("+acl").endsWith("(they use the route's credentials)");
-        assertThat(warnings()).singleElement().asString().contains("cannot create them on " + address(redis) + " (as app)")
-                .contains("route(s) [default] use the route's credentials");
+        assertThat(warnings()).singleElement().asString().startsWith("Tenant ACL users: cannot create them on "
+                + address(redis) + " (as app): " + address(redis) + ": ACL USERS refused (NOPERM")
+                .endsWith("(ACL, e.g. +acl); the tenants of route(s) [default] use the route's credentials there");
     }
 
     @Test
