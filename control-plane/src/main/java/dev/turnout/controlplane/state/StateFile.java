@@ -129,7 +129,7 @@ public final class StateFile {
      * Replaces {@code file} with {@code text} atomically: a reader (or a crash) sees the old file or the new
      * one, never a mix. The new file is mode 600 where the file system has POSIX permissions.
      */
-    static void writeAtomically(Path file, String text) throws IOException {
+    public static void writeAtomically(Path file, String text) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp); // left over by a crash between write and rename
         boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");

@@ -1,18 +1,11 @@
 package dev.turnout.controlplane.tenant;
 
+import dev.turnout.controlplane.state.StateFile;
 import dev.turnout.dataplane.config.Secret;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,7 +36,6 @@ public final class TenantPasswords {
             # new passwords, set on the upstreams at the next change (tenants' connections then authenticate again).
             """;
     private static final Pattern LINE = Pattern.compile("(\\S+) ([0-9a-f]{64})");
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path file;
     private final SecureRandom random = new SecureRandom();
@@ -115,39 +107,7 @@ public final class TenantPasswords {
     private void write(Map<String, String> all) throws IOException {
         StringBuilder text = new StringBuilder(HEADER);
         all.forEach((user, password) -> text.append(user).append(' ').append(password).append('\n'));
-        Path tmp = temp(file);
-        Files.deleteIfExists(tmp);
-        boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-        FileAttribute<?>[] attributes = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
-                : new FileAttribute<?>[0];
-        try {
-            try (FileChannel channel = FileChannel.open(tmp,
-                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
-                if (posix) {
-                    Files.setPosixFilePermissions(tmp, OWNER_ONLY); // whatever the umask
-                }
-                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + file + " atomically on this file system; use a local"
-                        + " directory for --data-dir", e);
-            }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-            dir.force(true); // the rename itself, durable
-        } catch (IOException e) {
-            // Some file systems cannot open a directory; the rename is atomic anyway.
-        }
+        StateFile.writeAtomically(file, text.toString());
     }
 
     private static Path temp(Path file) {
