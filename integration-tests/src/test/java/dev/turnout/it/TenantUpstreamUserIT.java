@@ -106,6 +106,21 @@ class TenantUpstreamUserIT {
     }
 
     @Test
+    void aChangeThatKeepsTheCredentialsKeepsTheConnectionsMadeWithThem() {
+        try (Jedis carol = client("carol")) {
+            assertThat(carol.aclWhoAmI()).isEqualTo("turnout-tenant-carol");
+            List<String> before = proxyConnectionsAs("turnout-tenant-carol").stream().map(l -> l.split(" ")[0]).toList();
+
+            proxy.setUsers(user("carol", "").withUpstream("turnout-tenant-carol", Secret.of("carol-up"),
+                    Set.of("default")), user("admin", ""), user("dave", "dave:"));
+
+            assertThat(carol.aclWhoAmI()).isEqualTo("turnout-tenant-carol");
+            assertThat(proxyConnectionsAs("turnout-tenant-carol").stream().map(l -> l.split(" ")[0]).toList())
+                    .as("the ids of the data plane's connections as turnout-tenant-carol").containsAll(before);
+        }
+    }
+
+    @Test
     void credentialsTakenAwayMoveTheUserBackToTheRoutesAndRetireItsConnections() {
         try (Jedis carol = client("carol")) {
             assertThat(carol.aclWhoAmI()).isEqualTo("turnout-tenant-carol");
