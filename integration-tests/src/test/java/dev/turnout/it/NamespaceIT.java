@@ -197,6 +197,9 @@ class NamespaceIT {
             alice.set("in-db-1", "v");
             alice.select(0);
 
+            assertThatThrownBy(() -> alice.sendCommand(Protocol.Command.FLUSHDB, "bogus"))
+                    .isInstanceOf(JedisDataException.class).hasMessage("ERR syntax error");
+            assertThat(alice.dbSize()).isEqualTo(2500);
             assertThat(alice.flushDB()).isEqualTo("OK");
             assertThat(alice.dbSize()).isZero();
             assertThat(bob.dbSize()).isEqualTo(2500);
@@ -328,6 +331,7 @@ class NamespaceIT {
             for (String[] command : new String[][] {{"CONFIG", "GET", "maxmemory"}, {"MONITOR"}, {"SWAPDB", "0", "1"},
                     {"MOVE", "k", "1"}, {"DEBUG", "SLEEP", "0"}, {"CLIENT", "LIST"}, {"CLIENT", "KILL", "ID", "1"},
                     {"SCRIPT", "FLUSH"}, {"FUNCTION", "FLUSH"}, {"ACL", "WHOAMI"}, {"PUBSUB", "NUMPAT"},
+                    {"CLIENT", "INFO"}, {"WAIT", "1", "0"}, {"CLIENT", "TRACKING", "ON", "REDIRECT", "1", "BCAST"},
                     {"NOSUCHCOMMAND", "x"}}) {
                 assertThatThrownBy(() -> alice.sendCommand(() -> command[0].getBytes(StandardCharsets.UTF_8),
                         java.util.Arrays.copyOfRange(command, 1, command.length)))

@@ -41,6 +41,8 @@ public final class NamespaceRules {
             Map.entry("monitor", "it shows every client's commands"),
             Map.entry("client|list", CLIENTS), Map.entry("client|kill", CLIENTS), Map.entry("client|pause", CLIENTS),
             Map.entry("client|unpause", CLIENTS), Map.entry("client|unblock", CLIENTS),
+            Map.entry("client|info", "it shows a connection the proxy shares between clients"),
+            Map.entry("wait", "it would hold a connection the proxy shares with other namespaces"),
             Map.entry("script|flush", SCRIPTS), Map.entry("script|kill", SCRIPTS),
             Map.entry("function|delete", SCRIPTS), Map.entry("function|flush", SCRIPTS),
             Map.entry("function|kill", SCRIPTS), Map.entry("function|load", SCRIPTS),
@@ -50,6 +52,8 @@ public final class NamespaceRules {
             Map.entry("pubsub|numpat", "it counts the patterns of every namespace"));
 
     private static final byte[] MATCH = ascii("match");
+    private static final byte[] ASYNC = ascii("async");
+    private static final byte[] SYNC = ascii("sync");
     private static final byte[] BLOCK = ascii("block");
     private static final byte[] COUNT = ascii("count");
     private static final byte[] GROUP = ascii("group");
@@ -194,11 +198,12 @@ public final class NamespaceRules {
         rules.put("xreadgroup", streams);
         for (KeyspaceOperation operation : KeyspaceOperation.values()) {
             rules.put(operation.name().toLowerCase(java.util.Locale.ROOT), (args, spec, plan) -> {
-                if (args.argc() <= (operation == KeyspaceOperation.FLUSHDB || operation == KeyspaceOperation.FLUSHALL
-                        ? 2 : 1)) {
+                boolean flush = operation == KeyspaceOperation.FLUSHDB || operation == KeyspaceOperation.FLUSHALL;
+                if (args.argc() == 1 || flush && args.argc() == 2
+                        && (args.argEqualsIgnoreCase(1, ASYNC) || args.argEqualsIgnoreCase(1, SYNC))) {
                     plan.operation(operation);
                 }
-                // Otherwise a syntax error, which Redis reports.
+                // Otherwise a syntax error, which Redis reports without touching a key.
             });
         }
         return rules;
@@ -294,7 +299,9 @@ public final class NamespaceRules {
                 plan.name(++i);
                 prefixed = true;
             } else if (args.argEqualsIgnoreCase(i, REDIRECT)) {
-                i++;
+                // The id names an upstream connection, which may be one the proxy shares with other clients.
+                plan.refuse(refusal(spec.name(), "REDIRECT reaches other clients' connections; use RESP3 pushes"));
+                return;
             } else if (args.argEqualsIgnoreCase(i, BCAST)) {
                 broadcast = true;
             }
