@@ -9,7 +9,6 @@ import dev.turnout.dataplane.upstream.ReplySink;
 import dev.turnout.dataplane.upstream.UpstreamConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,12 +29,12 @@ final class NamespaceKeyspace implements ReplySink {
         String unavailable(int db);
     }
 
-    private static final byte[] SCAN = ascii("SCAN");
-    private static final byte[] MATCH = ascii("MATCH");
-    private static final byte[] COUNT = ascii("COUNT");
-    private static final byte[] PAGE = ascii("1000");
-    private static final byte[] UNLINK = ascii("UNLINK");
-    private static final byte[] START = ascii("0");
+    private static final byte[] SCAN = Session.ascii("SCAN");
+    private static final byte[] MATCH = Session.ascii("MATCH");
+    private static final byte[] COUNT = Session.ascii("COUNT");
+    private static final byte[] PAGE = Session.ascii("1000");
+    private static final byte[] UNLINK = Session.ascii("UNLINK");
+    private static final byte[] START = Session.ascii("0");
 
     private final Session session;
     private final KeyspaceOperation kind;
@@ -195,9 +194,5 @@ final class NamespaceKeyspace implements ReplySink {
     @Override
     public void flushReplies() {
         session.flushReplies();
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -1,10 +1,10 @@
 package dev.turnout.dataplane.session;
 
-import dev.turnout.dataplane.config.ProxyConfig;
-import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.access.CommandRules;
 import dev.turnout.dataplane.access.UserAccess;
 import dev.turnout.dataplane.command.CommandSpec;
+import dev.turnout.dataplane.config.ProxyConfig;
+import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.config.UserConfig;
 import dev.turnout.dataplane.namespace.KeyspaceOperation;
 import dev.turnout.dataplane.namespace.NamespaceRules;
@@ -32,9 +32,9 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.IntStream;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -470,7 +470,7 @@ public final class Session implements ReplySink {
     }
 
     /**
-     * Forwards a command in the client's namespace, as planned by {@link #confine}: into the run being gathered,
+     * Forwards a command in the client's namespace, as planned by {@link #admit}: into the run being gathered,
      * or, when its reply names keys or channels, on its own with a sink that takes the prefix off them.
      */
     private void forwardNamespaced(CommandFrame frame, ByteBuf buf, int start, UpstreamConnection connection, int n) {
@@ -478,10 +478,8 @@ public final class Session implements ReplySink {
         nextShape = null;
         if (shape != null && n > 0) {
             flushRun();
-            ByteBuf bytes = channel.alloc().buffer(frame.frameLength() + 64);
-            tenant.write(frame, buf, start, bytes);
             replies.expectRemote(n);
-            connection.send(bytes, new RewrittenReplies(shape, null), n);
+            connection.send(namespaced(frame, buf, start), new RewrittenReplies(shape, null), n);
             return;
         }
         if (runConnection != connection || runOut == null) {
@@ -494,6 +492,13 @@ public final class Session implements ReplySink {
         }
         tenant.write(frame, buf, start, runOut);
         runReplies += n;
+    }
+
+    /** The command of {@code frame} as it goes upstream in the client's namespace, in a buffer of its own. */
+    private ByteBuf namespaced(CommandFrame frame, ByteBuf buf, int start) {
+        ByteBuf bytes = channel.alloc().buffer(frame.frameLength() + 64);
+        tenant.write(frame, buf, start, bytes);
+        return bytes;
     }
 
     /** Sends bytes the proxy built (ownership passes), expecting {@code expectedReplies} replies. */
@@ -531,13 +536,8 @@ public final class Session implements ReplySink {
         flushRun();
         int argument = kind.argument(frame);
         long timeout = argument < 0 ? -1 : kind.parseNanos(frame.argAsString(argument));
-        ByteBuf bytes;
-        if (tenant != null) {
-            bytes = channel.alloc().buffer(frame.frameLength() + 64);
-            tenant.write(frame, buf, start, bytes);
-        } else {
-            bytes = frame.inline() ? frame.takeInlineEncoding() : buf.retainedSlice(start, frame.frameLength());
-        }
+        ByteBuf bytes = tenant != null ? namespaced(frame, buf, start)
+                : frame.inline() ? frame.takeInlineEncoding() : buf.retainedSlice(start, frame.frameLength());
         // What a pause re-issues: the command as it went upstream (in the namespace, if any).
         ByteBuf copy = argument < 0 || timeout < 0 ? null
                 : tenant != null ? bytes.copy() : encode(frame, Map.of());
@@ -644,7 +644,7 @@ public final class Session implements ReplySink {
     }
 
     /**
-     * EXEC of a transaction in which the proxy refused a command (see {@link #confine}): as Redis does when a
+     * EXEC of a transaction in which the proxy refused a command (see {@link #admit}): as Redis does when a
      * command fails to queue, the transaction is discarded and EXEC fails with EXECABORT.
      */
     void forwardRefusedExec() {
