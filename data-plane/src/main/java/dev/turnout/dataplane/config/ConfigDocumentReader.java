@@ -50,6 +50,8 @@ import java.util.function.Supplier;
 public final class ConfigDocumentReader {
 
     private static final Set<String> TOP_KEYS = Set.of("listeners", "routes", "limits", "users");
+    /** Characters with a meaning in Redis glob patterns (KEYS, SCAN MATCH, SORT BY/GET, ACL key patterns). */
+    private static final String GLOB_CHARACTERS = "*?[]\\";
     private static final Set<String> USER_KEYS = Set.of("name", "password", "namespace", "commands", "max-connections",
             "rate-limit");
     private static final Set<String> LISTENER_KEYS = Set.of("listen", "route");
@@ -158,6 +160,11 @@ public final class ConfigDocumentReader {
                         + " of every key, so a brace in it would change the hashtag, and so the cluster slot, of the"
                         + " client's keys; choose a prefix without { or }");
             }
+            if (namespace != null && namespace.chars().anyMatch(c -> GLOB_CHARACTERS.indexOf(c) >= 0)) {
+                throw new ConfigException(path + ".namespace", "'" + namespace + "' has a glob character (one of "
+                        + GLOB_CHARACTERS + "): SORT's BY and GET patterns put an element in place of the first '*',"
+                        + " so a '*' in the prefix would reach keys outside it; choose a prefix without them");
+            }
             String commands = u.has("commands") ? optionalText(path + ".commands", u.get("commands")) : "+@all";
             if (commands != null) {
                 checkCommandRules(path + ".commands", commands);
@@ -167,7 +174,30 @@ public final class ConfigDocumentReader {
             users.put(name, new UserConfig(name, sha, namespace == null ? "" : namespace, commands == null ? "+@all" : commands,
                     maxConnections, rateLimit));
         }
+        refuseNestedNamespaces(users);
         return users;
+    }
+
+    /**
+     * Refuses a namespace that begins with another (users may share one namespace, but not nest one in another): the
+     * outer tenant's KEYS, SCAN, FLUSHDB and plain keys would reach the inner tenant's, and so would its upstream ACL
+     * user's {@code ~outer*}. Default namespaces of user names with a colon nest ("alice:" and "alice:ops:").
+     */
+    private static void refuseNestedNamespaces(Map<String, UserConfig> users) throws ConfigException {
+        List<UserConfig> all = List.copyOf(users.values());
+        for (int i = 0; i < all.size(); i++) {
+            String outer = all.get(i).namespace();
+            for (int j = 0; j < all.size(); j++) {
+                String inner = all.get(j).namespace();
+                if (!outer.isEmpty() && inner.length() > outer.length() && inner.startsWith(outer)) {
+                    throw new ConfigException("users[" + j + "].namespace", "'" + inner + "' (user "
+                            + all.get(j).name() + ") begins with '" + outer + "', the namespace of user "
+                            + all.get(i).name() + ", who could then reach its keys; give each tenant a namespace"
+                            + " that no other one begins with (e.g. '" + outer + "main:' for " + all.get(i).name()
+                            + ")");
+                }
+            }
+        }
     }
 
     /** Compiles the rules once to check them; the data plane compiles them again per configuration. */

@@ -299,6 +299,46 @@ class ConfigDocumentReaderTest {
                         + " without { or }");
     }
 
+    /** Users named by the even arguments, each with the namespace after it (null: the default, name and colon). */
+    private static String namespaces(String... nameAndNamespace) {
+        StringBuilder yaml = new StringBuilder("routes:\n  default:\n    upstream: 127.0.0.1:6379\nusers:\n");
+        for (int i = 0; i < nameAndNamespace.length; i += 2) {
+            yaml.append("  - name: \"").append(nameAndNamespace[i]).append("\"\n    password: sha256:")
+                    .append("00".repeat(32)).append('\n');
+            if (nameAndNamespace[i + 1] != null) {
+                yaml.append("    namespace: \"").append(nameAndNamespace[i + 1]).append("\"\n");
+            }
+        }
+        return yaml.toString();
+    }
+
+    @Test
+    void aNamespaceThatBeginsWithAnotherIsRefused() {
+        assertError(namespaces("alice", null, "alice:ops", null), "users[1].namespace: 'alice:ops:' (user alice:ops)"
+                + " begins with 'alice:', the namespace of user alice, who could then reach its keys; give each tenant a"
+                + " namespace that no other one begins with (e.g. 'alice:main:' for alice)");
+        assertError(namespaces("app2", "app2", "app", "app"), "users[0].namespace: 'app2' (user app2) begins with"
+                + " 'app', the namespace of user app, who could then reach its keys; give each tenant a namespace that"
+                + " no other one begins with (e.g. 'appmain:' for app)");
+    }
+
+    @Test
+    void usersMayShareANamespaceAndAnAdminHasNone() throws Exception {
+        ProxyConfig config = read(namespaces("app-ro", "app:", "app-rw", "app:", "admin", "", "bob", null));
+        assertThat(config.users().values()).extracting(UserConfig::namespace).containsExactlyInAnyOrder("app:", "app:", "",
+                "bob:");
+    }
+
+    @Test
+    void aNamespaceWithAGlobCharacterIsRefused() {
+        for (String namespace : new String[] {"t*:", "t?:", "t[a]:", "t\\\\:"}) {
+            assertThatThrownBy(() -> read(namespaces("carol", namespace)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("users[0].namespace: '" + namespace.replace("\\\\", "\\") + "' has a glob"
+                            + " character (one of *?[]\\): SORT's BY and GET patterns");
+        }
+    }
+
     private static String users(String... commands) {
         StringBuilder yaml = new StringBuilder("routes:\n  default:\n    upstream: 127.0.0.1:6379\nusers:\n");
         for (int i = 0; i < commands.length; i++) {
