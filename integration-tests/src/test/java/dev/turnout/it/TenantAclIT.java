@@ -130,6 +130,10 @@ class TenantAclIT {
     @Test
     @Order(3)
     void redisItselfRefusesAScriptThatComputesAKeyOutsideTheNamespace() {
+        // Here scripts run (Redis confines them); their declared keys take the prefix like any other.
+        alice.set("a", "1");
+        assertThat(alice.eval("return redis.call('get', KEYS[1]) .. ARGV[1]", List.of("a"), List.of("!")))
+                .isEqualTo("1!");
         assertThatThrownBy(() -> alice.eval("return redis.call('set', 'bob:' .. ARGV[1], 1)", 0, "x"))
                 .isInstanceOf(JedisDataException.class)
                 .hasMessageMatching("(?s).*(NOPERM|can't access).*");

@@ -7,6 +7,7 @@ import dev.turnout.dataplane.command.CommandTable;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How every command is confined to a namespace: a rule per command and subcommand, indexed by
@@ -46,10 +47,18 @@ public final class NamespaceRules {
             Map.entry("script|flush", SCRIPTS), Map.entry("script|kill", SCRIPTS),
             Map.entry("function|delete", SCRIPTS), Map.entry("function|flush", SCRIPTS),
             Map.entry("function|kill", SCRIPTS), Map.entry("function|load", SCRIPTS),
-            Map.entry("function|restore", SCRIPTS),
+            Map.entry("function|restore", SCRIPTS), Map.entry("function|list", SCRIPTS),
+            Map.entry("function|dump", SCRIPTS), Map.entry("function|stats", SCRIPTS),
             Map.entry("swapdb", DATABASES), Map.entry("move", DATABASES),
             Map.entry("migrate", "it copies keys to another server"),
             Map.entry("pubsub|numpat", "it counts the patterns of every namespace"));
+
+    /**
+     * Commands that run a script or function: its code can compute any key name, so the proxy cannot confine it;
+     * only an upstream ACL user restricted to the namespace can (see {@link #runsScript}).
+     */
+    private static final Set<String> SCRIPT_RUNNERS = Set.of("eval", "eval_ro", "evalsha", "evalsha_ro", "fcall",
+            "fcall_ro");
 
     private static final byte[] MATCH = ascii("match");
     private static final byte[] ASYNC = ascii("async");
@@ -71,14 +80,17 @@ public final class NamespaceRules {
     private static final byte[] PREFIX_UPPER = ascii("PREFIX");
 
     private final Rule[] byId;
+    private final boolean[] runsScript;
     private final CommandTable table;
 
     public NamespaceRules(CommandTable table) {
         this.table = table;
         Map<String, Rule> named = namedRules();
         this.byId = new Rule[table.size()];
+        this.runsScript = new boolean[table.size()];
         for (int id = 0; id < byId.length; id++) {
             CommandSpec spec = table.byId(id);
+            runsScript[id] = SCRIPT_RUNNERS.contains(spec.name());
             String reason = REFUSED.get(spec.name());
             if (reason == null && spec.name().contains("|")) {
                 reason = REFUSED.get(spec.name().substring(0, spec.name().indexOf('|')));
@@ -115,10 +127,21 @@ public final class NamespaceRules {
             return;
         }
         if (resolved.isContainer() && args.argc() > 1) {
-            // Redis says what is wrong with an unknown subcommand; its arguments carry no keys the proxy knows.
+            // A subcommand the table does not know (a newer Redis may run it): fail closed, as for unknown commands.
+            plan.refuse(refusal(resolved.name() + "|" + name(args, 1),
+                    "the proxy does not know this subcommand's arguments, so it cannot confine them"));
             return;
         }
         byId[resolved.id()].plan(args, resolved, plan);
+    }
+
+    /**
+     * Whether {@code resolved} runs a script or function (EVAL, EVALSHA, FCALL and their read-only forms). Its
+     * declared keys are prefixed, but its code may name any key: it may run only on an upstream connection whose
+     * ACL user Redis itself confines to the namespace.
+     */
+    public boolean runsScript(CommandSpec resolved) {
+        return resolved != null && runsScript[resolved.id()];
     }
 
     private static void keysFromSpecs(CommandArguments args, CommandSpec spec, ArgumentPlan plan) {
