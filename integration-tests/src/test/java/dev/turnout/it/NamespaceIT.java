@@ -415,6 +415,30 @@ class NamespaceIT {
         assertThat(direct.get("bob:who")).isEqualTo("bob");
     }
 
+    /**
+     * An admin (CLIENT INFO and TRACKING REDIRECT are not refused without a namespace) points invalidations at the
+     * upstream connection the proxy shares between clients: the pushes are dropped there, not taken for replies.
+     */
+    @Test
+    void invalidationsRedirectedToASharedConnectionAreDroppedNotTakenForReplies() {
+        try (RespWire reader = new RespWire(proxy.host(), proxy.port());
+             RespWire tracker = new RespWire(proxy.host(), proxy.port())) {
+            assertThat(reader.call("HELLO", "3", "AUTH", "admin", "adm-pw")).isInstanceOf(Map.class);
+            assertThat(tracker.call("HELLO", "3", "AUTH", "admin", "adm-pw")).isInstanceOf(Map.class);
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("id=(\\d+)")
+                    .matcher(String.valueOf(reader.call("CLIENT", "INFO")));
+            assertThat(id.find()).isTrue();
+            assertThat(tracker.call("CLIENT", "TRACKING", "ON", "REDIRECT", id.group(1), "BCAST")).isEqualTo("OK");
+            for (int i = 0; i < 200; i++) {
+                tracker.send("SET", "t" + i, "x");
+                reader.send("SET", "r" + i, "v" + i).send("GET", "r" + i);
+                assertThat(tracker.read()).isEqualTo("OK");
+                assertThat(reader.read()).as("SET r%d", i).isEqualTo("OK");
+                assertThat(reader.read()).as("GET r%d", i).isEqualTo("v" + i);
+            }
+        }
+    }
+
     @Test
     void anAdminUserWithoutANamespaceSeesEverything() {
         try (Jedis alice = alice(); Jedis admin = as("admin", "adm-pw")) {

@@ -34,6 +34,8 @@ public final class UpstreamConnection {
     final UpstreamEndpoint endpoint;
     private final EndpointPool pool;
     private final boolean dedicated;
+    /** Whether a push reached this shared connection and was dropped (logged once). */
+    private boolean pushDropped;
     private final ReplyFramer framer;
     private final InboundBuffer inbound = new InboundBuffer();
     private final ArrayDeque<InflightEntry> inflight = new ArrayDeque<>();
@@ -248,6 +250,21 @@ public final class UpstreamConnection {
                 buf.skipBytes(length);
                 markTouched(owner);
                 owner.onPush(buf.retainedSlice(start, length));
+                continue;
+            }
+            if (!dedicated && framer.lastType() == '>') {
+                // A push on a connection the proxy shares answers no command, and belongs to no one client: only a
+                // client's CLIENT TRACKING ... REDIRECT <this connection's id> sends one here. Counted as a reply,
+                // it would shift every reply after it onto the wrong command.
+                emit(runEntry, buf, runStart, runCount);
+                runEntry = null;
+                runCount = 0;
+                buf.skipBytes(length);
+                if (!pushDropped) {
+                    pushDropped = true;
+                    log.warn("Upstream {} sent a push to a shared connection (a client's CLIENT TRACKING REDIRECT to"
+                            + " it?); dropping it and any that follow", endpoint.address());
+                }
                 continue;
             }
             InflightEntry head = inflight.peek();
