@@ -323,6 +323,56 @@ class NamespaceIT {
         }
     }
 
+    private RawRedisClient raw(String user, String password) {
+        RawRedisClient c = RawRedisClient.connect(proxy.host(), proxy.port());
+        assertThat(c.call("AUTH", user, password)).isEqualTo("OK");
+        return c;
+    }
+
+    /** Redis runs WATCH and a nested MULTI at once and queues neither: EXEC's reply shapes stay in step. */
+    @Test
+    void whatMultiDoesNotQueueLeavesExecsReplyShapesInStep() {
+        try (RawRedisClient alice = raw("alice", "a-pw")) {
+            alice.call("SET", "a", "1");
+            alice.call("RPUSH", "l", "alice:x");
+            assertThat(alice.call("MULTI")).isEqualTo("OK");
+            assertThat(alice.call("WATCH", "a"))
+                    .isEqualTo(new RawRedisClient.Error("ERR WATCH inside MULTI is not allowed"));
+            assertThat(alice.call("MULTI")).isEqualTo(new RawRedisClient.Error("ERR MULTI calls can not be nested"));
+            assertThat(alice.call("KEYS", "a")).isEqualTo("QUEUED");
+            assertThat(alice.call("LRANGE", "l", "0", "-1")).isEqualTo("QUEUED");
+            assertThat(alice.call("EXEC")).isEqualTo(List.of(List.of("a"), List.of("alice:x")));
+        }
+    }
+
+    /** A nested MULTI (Redis's error) does not forget that the proxy refused a command of the open transaction. */
+    @Test
+    void aNestedMultiKeepsARefusedTransactionRefused() {
+        try (RawRedisClient alice = raw("alice", "a-pw")) {
+            assertThat(alice.call("MULTI")).isEqualTo("OK");
+            assertThat(alice.call("SET", "a", "1")).isEqualTo("QUEUED");
+            assertThat(alice.call("CONFIG", "GET", "maxmemory")).isInstanceOf(RawRedisClient.Error.class);
+            assertThat(alice.call("MULTI")).isEqualTo(new RawRedisClient.Error("ERR MULTI calls can not be nested"));
+            assertThat(String.valueOf(alice.call("EXEC"))).startsWith("Error[message=EXECABORT");
+        }
+        assertThat(direct.exists("alice:a")).isFalse();
+    }
+
+    /** A reply loses the prefix of the namespace its command ran in, not of the user authenticated when it arrives. */
+    @Test
+    void aReplyInFlightAcrossAReAuthLosesItsOwnNamespace() {
+        try (RawRedisClient c = RawRedisClient.connect(proxy.host(), proxy.port())) {
+            c.send(new String(RawRedisClient.encode("AUTH", "alice", "a-pw"), StandardCharsets.ISO_8859_1)
+                    + new String(RawRedisClient.encode("SET", "k", "v"), StandardCharsets.ISO_8859_1)
+                    + new String(RawRedisClient.encode("KEYS", "*"), StandardCharsets.ISO_8859_1)
+                    + new String(RawRedisClient.encode("AUTH", "bob", "b-pw"), StandardCharsets.ISO_8859_1));
+            assertThat(c.read()).isEqualTo("OK");
+            assertThat(c.read()).isEqualTo("OK");
+            assertThat(c.read()).isEqualTo(List.of("k"));
+            assertThat(c.read()).isEqualTo("OK");
+        }
+    }
+
     @Test
     void commandsThatCannotBeConfinedAreRefusedWithTheReasonAndTheConnectionGoesOn() {
         try (Jedis alice = alice()) {

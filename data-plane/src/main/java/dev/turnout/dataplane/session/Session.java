@@ -7,6 +7,7 @@ import dev.turnout.dataplane.config.ProxyConfig;
 import dev.turnout.dataplane.config.RouteConfig;
 import dev.turnout.dataplane.config.UserConfig;
 import dev.turnout.dataplane.namespace.KeyspaceOperation;
+import dev.turnout.dataplane.namespace.Namespace;
 import dev.turnout.dataplane.namespace.NamespaceRules;
 import dev.turnout.dataplane.namespace.ReplyShape;
 import dev.turnout.dataplane.resp.CommandFrame;
@@ -108,6 +109,8 @@ public final class Session implements ReplySink {
     // The client's namespace (null: none), and the shape of the next forwarded command's reply in it.
     private SessionNamespace tenant;
     private ReplyShape nextShape;
+    // Inside MULTI: whether the command being run is one Redis queues, so its reply shape goes into EXEC's.
+    private boolean queueOnForward;
     // The user's rules and limits (null: no users configured), and whether the open MULTI had a command refused.
     private UserAccess access;
     private boolean transactionRefused;
@@ -241,6 +244,7 @@ public final class Session implements ReplySink {
             }
         }
         nextShape = null;
+        queueOnForward = false;
         if (refusal == null && tenant != null) {
             refusal = tenant.plan(context.namespaceRules(), frame, spec);
             if (refusal == null && context.namespaceRules().runsScript(spec)
@@ -269,8 +273,10 @@ public final class Session implements ReplySink {
         }
         if (!inTransaction) {
             nextShape = tenant.replyShape();
-        } else if (!TransactionHandlers.endsTransaction(handler)) {
-            tenant.queuedLast();
+        } else {
+            // Its shape is kept for EXEC's reply once it goes to Redis (forwardNamespaced): the proxy answers some
+            // commands itself, and Redis runs WATCH and a nested MULTI at once, queuing neither.
+            queueOnForward = TransactionHandlers.queuedByRedis(handler, spec);
         }
         return true;
     }
@@ -483,10 +489,14 @@ public final class Session implements ReplySink {
     private void forwardNamespaced(CommandFrame frame, ByteBuf buf, int start, UpstreamConnection connection, int n) {
         ReplyShape shape = nextShape;
         nextShape = null;
+        if (queueOnForward) {
+            queueOnForward = false;
+            tenant.queuedLast();
+        }
         if (shape != null && n > 0) {
             flushRun();
             replies.expectRemote(n);
-            connection.send(namespaced(frame, buf, start), new RewrittenReplies(shape, null), n);
+            connection.send(namespaced(frame, buf, start), new RewrittenReplies(shape, tenant.namespace, null), n);
             return;
         }
         if (runConnection != connection || runOut == null) {
@@ -586,7 +596,12 @@ public final class Session implements ReplySink {
 
     /** {@code count} replies with the namespace's prefix taken off the names {@code shape} says they carry. */
     private ByteBuf stripNames(ByteBuf data, int count, ReplyShape shape) {
-        return shape == null || tenant == null ? data : shape.rewrite(data, count, tenant.namespace, channel.alloc());
+        return stripNames(data, count, shape, tenant == null ? null : tenant.namespace);
+    }
+
+    /** {@code data} with {@code namespace}'s prefix taken off the names {@code shape} says it holds. */
+    private ByteBuf stripNames(ByteBuf data, int count, ReplyShape shape, Namespace namespace) {
+        return shape == null || namespace == null ? data : shape.rewrite(data, count, namespace, channel.alloc());
     }
 
     /** An XREAD {@code $} ended by a pause has its IDs now: if it waits only for them, it goes again. */
@@ -674,7 +689,7 @@ public final class Session implements ReplySink {
         replies.expectRemote(n);
         inflight += n;
         inflightConnection = connection;
-        connection.send(discard, n == 0 ? new InternalReplies("DISCARD") : new RewrittenReplies(null, aborted), n);
+        connection.send(discard, n == 0 ? new InternalReplies("DISCARD") : new RewrittenReplies(null, null, aborted), n);
         if (n == 0) {
             aborted.release();
         }
@@ -686,10 +701,13 @@ public final class Session implements ReplySink {
      */
     private final class RewrittenReplies implements ReplySink {
         private final ReplyShape shape;
+        // The namespace the command ran in: the client may AUTH as another user before the reply arrives.
+        private final Namespace namespace;
         private final ByteBuf replacement;
 
-        RewrittenReplies(ReplyShape shape, ByteBuf replacement) {
+        RewrittenReplies(ReplyShape shape, Namespace namespace, ByteBuf replacement) {
             this.shape = shape;
+            this.namespace = namespace;
             this.replacement = replacement;
         }
 
@@ -699,7 +717,7 @@ public final class Session implements ReplySink {
                 data.release();
                 Session.this.onReplies(replacement, count);
             } else {
-                Session.this.onReplies(stripNames(data, count, shape), count);
+                Session.this.onReplies(stripNames(data, count, shape, namespace), count);
             }
         }
 

@@ -1,5 +1,7 @@
 package dev.turnout.dataplane.session;
 
+import dev.turnout.dataplane.command.CommandFlag;
+import dev.turnout.dataplane.command.CommandSpec;
 import dev.turnout.dataplane.resp.CommandFrame;
 import io.netty.buffer.ByteBuf;
 
@@ -20,8 +22,11 @@ final class TransactionHandlers {
 
         @Override
         public void dispatch(Session session, CommandFrame frame, ByteBuf buf, int start) {
-            session.addPinReason(PinReason.TRANSACTION);
-            session.transactionStarted();
+            if (!session.hasPinReason(PinReason.TRANSACTION)) {
+                // A nested MULTI is Redis's error and leaves the open transaction as it was.
+                session.addPinReason(PinReason.TRANSACTION);
+                session.transactionStarted();
+            }
             session.forward(frame, buf, start, Route.DEDICATED);
         }
     };
@@ -58,9 +63,13 @@ final class TransactionHandlers {
         }
     };
 
-    /** Whether {@code handler} is one MULTI does not queue: EXEC, DISCARD, or a nested MULTI (an error). */
-    static boolean endsTransaction(CommandHandler handler) {
-        return handler == END || handler == MULTI;
+    /**
+     * Whether Redis queues the command inside MULTI: not EXEC or DISCARD, nor what it runs at once (a nested MULTI
+     * or WATCH, both errors) or refuses (a no-multi command, which aborts the transaction).
+     */
+    static boolean queuedByRedis(CommandHandler handler, CommandSpec spec) {
+        return handler != END && handler != MULTI && handler != WATCH
+                && (spec == null || !spec.hasFlag(CommandFlag.NO_MULTI));
     }
 
     /** WATCH: pins until EXEC, DISCARD or UNWATCH. */
