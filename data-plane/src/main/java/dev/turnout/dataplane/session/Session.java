@@ -1531,6 +1531,10 @@ public final class Session implements ReplySink {
             runConnection = null;
             runBuf = null;
         }
+        if (runOut != null) {
+            runOut.release();
+            runOut = null;
+        }
         if (pinned != null) {
             UpstreamConnection c = pinned;
             EndpointPool pool = pinnedPool;
