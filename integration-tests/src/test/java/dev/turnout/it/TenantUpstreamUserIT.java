@@ -3,6 +3,7 @@ package dev.turnout.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.turnout.controlplane.tenant.TenantAclUser;
 import dev.turnout.dataplane.config.Secret;
 import dev.turnout.dataplane.config.UserConfig;
 import dev.turnout.testing.Await;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,7 @@ class TenantUpstreamUserIT {
     @BeforeEach
     void start() {
         redis = RedisServerProcess.builder().password(ROUTE_PASSWORD)
-                .aclUser("turnout-tenant-alice on >alice-up ~alice:* &alice:* +@all -@admin -@dangerous")
+                .aclUser(aclUserLine(TenantAclUser.of("alice", "alice:", Secret.of("alice-up"))))
                 .aclUser("turnout-tenant-carol on >carol-up ~* &* +@all")
                 .start();
         proxy = DataPlaneFixture.forwardingTo(redis).users(
@@ -131,6 +133,43 @@ class TenantUpstreamUserIT {
             Await.until(WAIT, "the data plane to close its connections as turnout-tenant-carol",
                     () -> proxyConnectionsAs("turnout-tenant-carol").isEmpty());
         }
+    }
+
+    /** The ACL user as the control plane defines it, as a {@code user} line of the server's configuration. */
+    private static String aclUserLine(TenantAclUser acl) {
+        return acl.name() + " " + acl.rules().stream().filter(r -> !r.equals("reset"))
+                .map(r -> r.contains(" ") ? "\"" + r + "\"" : r).collect(Collectors.joining(" "));
+    }
+
+    /**
+     * ACL key patterns do not confine what lists names across the server (KEYS, SCAN, RANDOMKEY, PUBSUB): the tenant's
+     * ACL user may not run them, so its scripts cannot list other tenants' names; the proxy sends the confined forms
+     * it makes of a tenant's own KEYS, SCAN, PUBSUB and walks with the route's credentials.
+     */
+    @Test
+    void namesAcrossTheServerAreListedOnlyByTheProxyNeverByATenantsScript() {
+        direct.set("bob:secret", "x");
+        direct.publish("bob:news", "nobody listens");
+        try (Jedis alice = client("alice")) {
+            assertThat(alice.set("mine", "v")).isEqualTo("OK");
+            assertThat(alice.keys("*")).containsExactly("mine");
+            assertThat(alice.scan("0").getResult()).containsExactly("mine");
+            assertThat(alice.randomKey()).isEqualTo("mine");
+            assertThat(alice.dbSize()).isEqualTo(1L);
+            assertThat(alice.pubsubChannels()).isEmpty();
+            for (String script : List.of("return redis.call('KEYS', '*')", "return redis.call('SCAN', '0')",
+                    "return redis.call('RANDOMKEY')", "return redis.call('PUBSUB', 'CHANNELS')")) {
+                assertThatThrownBy(() -> alice.eval(script)).as(script).isInstanceOf(JedisDataException.class)
+                        .hasMessageContaining("can't run this command");
+            }
+            // Held to its own connection by WATCH, the session still lists with the route's credentials.
+            assertThat(alice.watch("mine")).isEqualTo("OK");
+            assertThat(alice.keys("m*")).containsExactly("mine");
+            assertThat(alice.unwatch()).isEqualTo("OK");
+            assertThat(alice.flushDB()).isEqualTo("OK");
+            assertThat(alice.dbSize()).isZero();
+        }
+        assertThat(direct.keys("*")).containsExactly("bob:secret");
     }
 
     private Jedis client(String user) {

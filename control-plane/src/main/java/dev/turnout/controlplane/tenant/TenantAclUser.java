@@ -15,7 +15,7 @@ import java.util.Objects;
  * <p>{@link #rules()} is what {@code ACL SETUSER} gets, as of Redis 7.0 (selectors: 7.0 or newer):
  * <pre>
  * reset resetchannels on #&lt;sha256 of the password&gt; ~alice:* &amp;alice:* +@all -@admin -@dangerous
- *     +client|unblock +info +role +lastsave +keys +sort +sort_ro +restore +pfdebug
+ *     +client|unblock +info +role +lastsave +sort +sort_ro +restore +pfdebug -scan -randomkey -pubsub
  *     -script|flush -script|kill -function|delete -function|flush -function|kill -function|load -function|restore
  *     (+psubscribe allchannels)
  * </pre>
@@ -31,13 +31,15 @@ import java.util.Objects;
  *       in the namespace are escaped, so they match only themselves.</li>
  *   <li>Commands: everything the data plane forwards for a tenant, and nothing it never forwards for one.
  *       {@code -@admin -@dangerous} takes away what administers the server or reaches every tenant (CONFIG,
- *       FLUSHALL, FLUSHDB, MONITOR, CLIENT LIST/KILL, ...; the proxy answers a tenant's FLUSHDB and DBSIZE by
- *       walking the namespace with SCAN MATCH and UNLINK, which stay allowed); then back come what the proxy
- *       forwards for tenants from those categories: CLIENT UNBLOCK (the proxy's own, when a pause ends a blocked
- *       call), INFO, ROLE, LASTSAVE, and KEYS, SORT, SORT_RO, RESTORE and PFDEBUG whose keys it confines. The
- *       script and function commands that act on every tenant's scripts go too. HELLO, AUTH, SELECT, the CLIENT
- *       subcommands about the connection itself, MULTI/EXEC/WATCH, EVAL/EVALSHA/FCALL, SCAN, UNLINK and pub/sub
- *       stay allowed through {@code +@all}.</li>
+ *       FLUSHALL, FLUSHDB, MONITOR, CLIENT LIST/KILL, ...); then back come what the proxy forwards for tenants
+ *       from those categories: CLIENT UNBLOCK (the proxy's own, when a pause ends a blocked call), INFO, ROLE,
+ *       LASTSAVE, and SORT, SORT_RO, RESTORE and PFDEBUG whose keys it confines. What lists names across the
+ *       server goes as well, because a tenant's script could call it and ACL key patterns do not confine it: KEYS
+ *       (in @dangerous), SCAN, RANDOMKEY and PUBSUB. The data plane sends a tenant's confined KEYS, SCAN and
+ *       PUBSUB, and the SCAN and UNLINK of its FLUSHDB/DBSIZE/RANDOMKEY walks, with the route's credentials
+ *       instead. The script and function commands that act on every tenant's scripts go too. HELLO, AUTH,
+ *       SELECT, the CLIENT subcommands about the connection itself, MULTI/EXEC/WATCH, EVAL/EVALSHA/FCALL, UNLINK
+ *       and PUBLISH/SUBSCRIBE stay allowed through {@code +@all}.</li>
  *   <li>{@code (+psubscribe allchannels)}: Redis lets a user PSUBSCRIBE only to a pattern equal to one of its
  *       channel patterns, so {@code &alice:*} alone would refuse the {@code alice:news.*} the proxy makes of a
  *       tenant's {@code news.*}. This selector lets PSUBSCRIBE through whatever the pattern; PSUBSCRIBE cannot be
@@ -59,8 +61,8 @@ public record TenantAclUser(String name, String user, String namespace, Secret p
 
     /** The command rules, after the password and the key and channel patterns. */
     static final List<String> COMMAND_RULES = List.of("+@all", "-@admin", "-@dangerous",
-            "+client|unblock", "+info", "+role", "+lastsave", "+keys", "+sort", "+sort_ro", "+restore", "+pfdebug",
-            "-script|flush", "-script|kill", "-function|delete", "-function|flush", "-function|kill", "-function|load",
+            "+client|unblock", "+info", "+role", "+lastsave", "+sort", "+sort_ro", "+restore", "+pfdebug",
+            "-scan", "-randomkey", "-pubsub", "-script|flush", "-script|kill", "-function|delete", "-function|flush", "-function|kill", "-function|load",
             "-function|restore");
 
     /** After the command rules: PSUBSCRIBE whatever the pattern (see the class comment). */

@@ -37,7 +37,10 @@ final class CommandPolicy {
             Map.entry("sunsubscribe", PubSubHandlers.SUNSUBSCRIBE),
             Map.entry("monitor", MonitorHandler.INSTANCE),
             Map.entry("xread", StreamReadHandler.INSTANCE),
-            Map.entry("xreadgroup", StreamReadHandler.INSTANCE));
+            Map.entry("xreadgroup", StreamReadHandler.INSTANCE),
+            Map.entry("keys", ListingHandler.INSTANCE),
+            Map.entry("scan", ListingHandler.INSTANCE),
+            Map.entry("pubsub", ListingHandler.INSTANCE));
 
     /** Inside MULTI these are queued by Redis, not run: see {@link ForwardHandler#QUEUED}. */
     private static final Set<CommandHandler> QUEUED_INSIDE_MULTI = Set.of(ClientHandler.INSTANCE,

@@ -12,5 +12,10 @@ enum Route {
     /** Wherever the session's commands go now: its dedicated connection if pinned, else the shared one. */
     ANY,
     /** A connection of the session's own: the command starts (or continues) state a shared connection cannot carry. */
-    DEDICATED
+    DEDICATED,
+    /**
+     * The route's shared connection authenticated with the route's own credentials, whatever the session's user:
+     * KEYS, SCAN and PUBSUB of a tenant whose own ACL user may not list names (see {@link ListingHandler}).
+     */
+    ROUTE_CREDENTIALS
 }

@@ -191,7 +191,7 @@ public final class Session implements ReplySink {
 
     /** Whether a pause holds a command bound for {@code route}: it would go upstream, and no MULTI is open. */
     private boolean gateHolds(Route route) {
-        return loopSessions.closed && (route == Route.ANY || route == Route.DEDICATED)
+        return loopSessions.closed && (route == Route.ANY || route == Route.DEDICATED || route == Route.ROUTE_CREDENTIALS)
                 && !hasPinReason(PinReason.TRANSACTION);
     }
 
@@ -320,13 +320,14 @@ public final class Session implements ReplySink {
             if (db == client.db && pinned != null) {
                 return pinned;
             }
-            EndpointPool pool = poolForDb(db);
+            // The route's credentials: a tenant's own ACL user may not SCAN (see ListingHandler).
+            EndpointPool pool = routeCredentialsPool(db);
             return pool == null ? null : pool.shared();
         }
 
         @Override
         public String unavailable(int db) {
-            EndpointPool pool = poolForDb(db);
+            EndpointPool pool = routeCredentialsPool(db);
             return pool == null ? "route '" + routeName + "' is no longer configured on this data plane"
                     : pool.unavailableReason();
         }
@@ -430,6 +431,11 @@ public final class Session implements ReplySink {
         }
         if (route == Route.LOCAL_AFTER_REPLIES) {
             return true;
+        }
+        if (route == Route.ROUTE_CREDENTIALS) {
+            EndpointPool pool = routeCredentialsPool(client.db);
+            UpstreamConnection shared = pool == null ? null : pool.shared();
+            return shared != null && shared != inflightConnection;
         }
         if (pinned != null) {
             return inflightConnection != pinned;
@@ -793,6 +799,10 @@ public final class Session implements ReplySink {
 
     /** The connection for {@code route} (pinning a dedicated one), or null while there is none to have. */
     private UpstreamConnection acquire(Route route) {
+        if (route == Route.ROUTE_CREDENTIALS) {
+            EndpointPool pool = routeCredentialsPool(client.db);
+            return pool == null ? null : pool.shared();
+        }
         if (pinned != null) {
             return pinned;
         }
@@ -1035,13 +1045,20 @@ public final class Session implements ReplySink {
         }
     }
 
-    /** The pool of the client's route, protocol and credentials for database {@code db}. */
-    private EndpointPool poolForDb(int db) {
-        if (db == client.db) {
-            return pool();
-        }
+    /** The pool of the client's route and protocol for database {@code db}, with the route's own credentials. */
+    private EndpointPool routeCredentialsPool(int db) {
         RouteConfig route = context.config().get().routes().get(routeName);
-        return route == null ? null : upstreams.pool(UpstreamEndpoint.forClient(route, client.user, db, client.protocol));
+        return route == null ? null : upstreams.pool(UpstreamEndpoint.forClient(route, null, db, client.protocol));
+    }
+
+    /**
+     * Where KEYS, SCAN and PUBSUB go (see {@link ListingHandler}): with the route's credentials for a tenant whose
+     * upstream ACL user may not list names, unless a MULTI or CLIENT REPLY OFF/SKIP holds the session to its own
+     * connection (there Redis refuses them in the ACL user's words); anywhere the session's commands go otherwise.
+     */
+    Route listingRoute() {
+        return tenant != null && client.user.hasUpstreamUserOn(routeName) && !hasPinReason(PinReason.TRANSACTION)
+                && client.replyMode == ReplyMode.ON ? Route.ROUTE_CREDENTIALS : Route.ANY;
     }
 
     private EndpointPool pool() {
