@@ -102,8 +102,22 @@ final class StatusCommand implements Runnable {
         }
         if (status.getUpstreamsCount() > 0) {
             text.append(replication(status));
+            text.append(tenantAcls(status));
         }
         return text.toString();
+    }
+
+    /** One row per route with tenants: the state of their upstream ACL users; nothing when no route has any. */
+    private static String tenantAcls(FleetStatus status) {
+        Table table = new Table("ROUTE", "TENANT ACL USERS");
+        boolean any = false;
+        for (UpstreamReplication u : status.getUpstreamsList()) {
+            if (!u.getTenantAcl().isEmpty()) {
+                table.row(u.getRoute().isEmpty() ? "default" : u.getRoute(), ControlPlaneFailures.oneLine(u.getTenantAcl()));
+                any = true;
+            }
+        }
+        return any ? table.render() : "";
     }
 
     /** One row per replica (one for an upstream without any): the upstream's offset, the replica's, and the lag. */

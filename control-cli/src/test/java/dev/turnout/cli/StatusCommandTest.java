@@ -45,6 +45,7 @@ class StatusCommandTest {
                     .setPhase(Phase.DRAINING).setInflightCommands(3).setHeldCommands(12))
             .addUpstreams(UpstreamReplication.newBuilder().setRoute("default").setUpstream("10.0.1.1:6379")
                     .setRole("master").setMasterReplOffset(1_843_200)
+                    .setTenantAcl("provisioned: 2 tenant ACL user(s)")
                     .addReplicas(ReplicaOffset.newBuilder().setAddress("10.0.1.2:6379").setState("online")
                             .setOffset(1_843_186).setLagBytes(14))
                     .addReplicas(ReplicaOffset.newBuilder().setAddress("10.0.1.3:6379").setState("wait_bgsave")
@@ -94,6 +95,8 @@ class StatusCommandTest {
                 default  10.0.1.1:6379  master                           1843200  10.0.1.2:6379  online       1843186         14
                 default  10.0.1.1:6379  master                           1843200  10.0.1.3:6379  wait_bgsave  0               1843200
                 orders   10.0.1.2:6379  unreachable: connection refused  -        -              -            -               -
+                ROUTE    TENANT ACL USERS
+                default  provisioned: 2 tenant ACL user(s)
                 """);
     }
 
@@ -111,7 +114,9 @@ class StatusCommandTest {
         assertThat(east.get("lastPauseHeldMillis").asLong()).isEqualTo(74);
         assertThat(east.get("lastPauseEnd").asText()).isEqualTo("resumed");
         JsonNode upstream = json.get("upstreams").get(0);
-        assertThat(fieldNames(upstream)).containsExactly("route", "upstream", "role", "masterReplOffset", "replicas");
+        assertThat(fieldNames(upstream)).containsExactly("route", "upstream", "role", "masterReplOffset", "replicas",
+                "tenantAcl");
+        assertThat(upstream.get("tenantAcl").asText()).isEqualTo("provisioned: 2 tenant ACL user(s)");
         assertThat(fieldNames(upstream.get("replicas").get(0))).containsExactly("address", "state", "offset", "lagBytes");
         assertThat(upstream.get("replicas").get(0).get("lagBytes").asLong()).isEqualTo(14);
         assertThat(json.get("upstreams").get(1).get("replicas")).isEmpty();

@@ -71,7 +71,8 @@ public final class ControlPlaneServer {
         Switchover switchover = new Switchover(store, registry, fleet, history, operations, clock, tenants);
         long repair = TenantProvisioner.REPAIR_INTERVAL.toMillis();
         timer.scheduleWithFixedDelay(() -> runQuietly(tenants::repair), repair, repair, TimeUnit.MILLISECONDS);
-        this.admin = new AdminService(store, registry, fleet, switchover, history, timer, operations);
+        this.admin = new AdminService(store, registry, fleet, switchover, history, timer, operations,
+                tenants::routeNote);
         this.server = builder
                 .addService(ServerInterceptors.intercept(new DataPlaneService(registry),
                         new BearerTokenCheck(dataPlaneToken, "data-plane")))

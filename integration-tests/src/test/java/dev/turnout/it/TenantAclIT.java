@@ -151,7 +151,10 @@ class TenantAclIT {
         String password = alicePassword();
 
         assertThat(fleet.proxyctlJson(0, "config", "get").toString()).doesNotContain(password);
-        assertThat(fleet.proxyctlJson(0, "status").toString()).doesNotContain(password);
+        JsonNode status = fleet.proxyctlJson(0, "status");
+        assertThat(status.toString()).doesNotContain(password);
+        assertThat(status.get("upstreams").get(0).get("tenantAcl").asText())
+                .isEqualTo("provisioned: 1 tenant ACL user(s)");
         assertThat(fleet.controlPlane().output()).doesNotContain(password);
         assertThat(fleet.dataPlanes().get(0).output()).doesNotContain(password);
     }
@@ -229,6 +232,8 @@ class TenantAclIT {
             assertThat(direct.aclUsers()).doesNotContain(ALICE_ACL);
             assertThat(connectionsAs(direct, "app")).isNotEmpty();
         }
+        assertThat(fleet.proxyctlJson(0, "status").get("upstreams").get(0).get("tenantAcl").asText())
+                .startsWith("not provisioned: ");
         assertThat(fleet.controlPlane().output()).contains("Tenant ACL users: cannot create them on "
                 + address(withoutAcl) + " (as app): ").contains("(ACL, e.g. +acl); the tenants of route(s) [default] use"
                 + " the route's credentials there");

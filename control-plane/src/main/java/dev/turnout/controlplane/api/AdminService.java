@@ -45,6 +45,7 @@ import java.io.IOException;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,12 +81,23 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase im
      */
     public AdminService(DesiredStateStore store, DataPlaneRegistry registry, FleetPause fleet, Switchover switchover,
                         SwitchHistory history, ScheduledExecutorService scheduler, Executor probes) {
+        this(store, registry, fleet, switchover, history, scheduler, probes, route -> "");
+    }
+
+    /**
+     * @param scheduler  for WatchStatus's looks
+     * @param probes     for status's INFO replication calls (blocking, each bounded)
+     * @param tenantAcls a route's one line about its tenants' upstream ACL users (see TenantProvisioner#routeNote)
+     */
+    public AdminService(DesiredStateStore store, DataPlaneRegistry registry, FleetPause fleet, Switchover switchover,
+                        SwitchHistory history, ScheduledExecutorService scheduler, Executor probes,
+                        UnaryOperator<String> tenantAcls) {
         this.store = store;
         this.registry = registry;
         this.fleet = fleet;
         this.switchover = switchover;
         this.history = history;
-        this.statuses = new FleetStatuses(store, registry, fleet, probes);
+        this.statuses = new FleetStatuses(store, registry, fleet, probes, tenantAcls);
         this.watches = new StatusWatches(statuses, scheduler);
     }
 

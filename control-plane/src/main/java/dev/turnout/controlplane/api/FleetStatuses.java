@@ -12,11 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 
 /**
  * The fleet's status as GetStatus and WatchStatus show it: the desired version, each data plane (PAUSED shows as
  * SWITCHING while a switch holds the fleet), the fleet's phase and operation, and each route's upstream as
- * {@code INFO replication} shows it now.
+ * {@code INFO replication} shows it now, with the state of its tenants' upstream ACL users.
  */
 final class FleetStatuses {
 
@@ -24,13 +25,19 @@ final class FleetStatuses {
     private final DataPlaneRegistry registry;
     private final FleetPause fleet;
     private final Executor probes;
+    private final UnaryOperator<String> tenantAcls;
 
-    /** @param probes runs the INFO replication calls (blocking, each bounded) */
-    FleetStatuses(DesiredStateStore store, DataPlaneRegistry registry, FleetPause fleet, Executor probes) {
+    /**
+     * @param probes     runs the INFO replication calls (blocking, each bounded)
+     * @param tenantAcls a route's one line about its tenants' upstream ACL users ("" for none)
+     */
+    FleetStatuses(DesiredStateStore store, DataPlaneRegistry registry, FleetPause fleet, Executor probes,
+                  UnaryOperator<String> tenantAcls) {
         this.store = store;
         this.registry = registry;
         this.fleet = fleet;
         this.probes = probes;
+        this.tenantAcls = tenantAcls;
     }
 
     /** Every data plane known; a paused one shows as SWITCHING while a switch holds the fleet. */
@@ -48,7 +55,8 @@ final class FleetStatuses {
                     .addAllDataPlanes(dataPlanes(fleetState))
                     .setPhase(fleetState.phase())
                     .setOperation(fleetState.operation())
-                    .addAllUpstreams(upstreams)
+                    .addAllUpstreams(upstreams.stream()
+                            .map(u -> u.toBuilder().setTenantAcl(tenantAcls.apply(u.getRoute())).build()).toList())
                     .build();
         });
     }
