@@ -329,6 +329,19 @@ class NamespaceIT {
         return c;
     }
 
+    /** What the proxy answers itself needs no confining: CLIENT SETINFO and NO-TOUCH (newer than its table) too. */
+    @Test
+    void clientSubcommandsTheProxyAnswersWorkInANamespace() {
+        try (RawRedisClient alice = raw("alice", "a-pw")) {
+            assertThat(alice.call("CLIENT", "SETINFO", "LIB-NAME", "jedis")).isEqualTo("OK");
+            assertThat(alice.call("CLIENT", "NO-TOUCH", "ON")).isEqualTo("OK");
+            assertThat(alice.call("CLIENT", "SETNAME", "worker")).isEqualTo("OK");
+            assertThat(alice.call("CLIENT", "GETNAME")).isEqualTo("worker");
+            assertThat(alice.call("CLIENT", "NOSUCHSUBCOMMAND")).isInstanceOf(RawRedisClient.Error.class);
+            assertThat(alice.call("PING")).isEqualTo("PONG");
+        }
+    }
+
     /** Redis runs WATCH and a nested MULTI at once and queues neither: EXEC's reply shapes stay in step. */
     @Test
     void whatMultiDoesNotQueueLeavesExecsReplyShapesInStep() {

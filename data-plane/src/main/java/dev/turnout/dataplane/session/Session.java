@@ -246,6 +246,9 @@ public final class Session implements ReplySink {
         nextShape = null;
         queueOnForward = false;
         if (refusal == null && tenant != null) {
+            if (handler.route(this, frame) == Route.LOCAL) {
+                return true; // the proxy answers it (CLIENT SETINFO, SELECT, ...): nothing goes upstream to confine
+            }
             refusal = tenant.plan(context.namespaceRules(), frame, spec);
             if (refusal == null && context.namespaceRules().runsScript(spec)
                     && !client.user.hasUpstreamUserOn(routeName)) {
