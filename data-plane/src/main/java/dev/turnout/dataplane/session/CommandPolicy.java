@@ -40,7 +40,11 @@ final class CommandPolicy {
             Map.entry("xreadgroup", StreamReadHandler.INSTANCE),
             Map.entry("keys", ListingHandler.INSTANCE),
             Map.entry("scan", ListingHandler.INSTANCE),
-            Map.entry("pubsub", ListingHandler.INSTANCE));
+            Map.entry("pubsub", ListingHandler.INSTANCE),
+            Map.entry("flushdb", KeyspaceWalkHandler.INSTANCE),
+            Map.entry("flushall", KeyspaceWalkHandler.INSTANCE),
+            Map.entry("dbsize", KeyspaceWalkHandler.INSTANCE),
+            Map.entry("randomkey", KeyspaceWalkHandler.INSTANCE));
 
     /** Inside MULTI these are queued by Redis, not run: see {@link ForwardHandler#QUEUED}. */
     private static final Set<CommandHandler> QUEUED_INSIDE_MULTI = Set.of(ClientHandler.INSTANCE,

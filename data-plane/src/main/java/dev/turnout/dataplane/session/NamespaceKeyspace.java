@@ -18,7 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * the proxy walks the namespace's keys with {@code SCAN cursor MATCH <prefix>* COUNT 1000} and deletes them in
  * batches ({@code UNLINK}), counts them, or picks one. Each upstream command touches at most one SCAN page, so
  * other clients' commands run between the batches: O(keys in the database) in all, never blocking Redis for long.
- * Confined to the session's event loop; the session holds the client's later commands until it ends.
+ * It runs on the route's shared connections, with the route's credentials, once the client's earlier commands
+ * have been answered; a pause stops it at a page boundary until the resume; a flush finishes even if the client
+ * leaves. Confined to the session's event loop; the session holds the client's later commands until it ends.
  */
 final class NamespaceKeyspace implements ReplySink {
 
@@ -64,8 +66,22 @@ final class NamespaceKeyspace implements ReplySink {
         scanPage();
     }
 
+    /**
+     * The walk goes on after a pause held it: the upstream may have changed meanwhile, and a SCAN cursor means nothing
+     * on another server, so the current pass starts again (a count from zero; a flush finds what is left).
+     */
+    void resume() {
+        cursor = START;
+        if (kind == KeyspaceOperation.DBSIZE) {
+            counted = 0;
+            dbIndex = 0;
+        }
+        scanPage();
+    }
+
     private void scanPage() {
-        if (session.isClosing()) {
+        if (session.isClosing() && kind != KeyspaceOperation.FLUSHDB && kind != KeyspaceOperation.FLUSHALL) {
+            // Nobody waits for the answer; a flush, once begun, finishes (the client saw nothing yet).
             finish(error("ERR the client went away"));
             return;
         }
@@ -155,7 +171,9 @@ final class NamespaceKeyspace implements ReplySink {
                 return;
             }
         }
-        scanPage();
+        if (!session.holdsWalk(this)) {
+            scanPage();
+        }
     }
 
     private ByteBuf result() {

@@ -17,5 +17,10 @@ enum Route {
      * The route's shared connection authenticated with the route's own credentials, whatever the session's user:
      * KEYS, SCAN and PUBSUB of a tenant whose own ACL user may not list names (see {@link ListingHandler}).
      */
-    ROUTE_CREDENTIALS
+    ROUTE_CREDENTIALS,
+    /**
+     * Run by the proxy over the namespace's keys once every reply in flight has arrived (see
+     * {@link KeyspaceWalkHandler}); held by a pause like anything bound upstream.
+     */
+    KEYSPACE_WALK
 }

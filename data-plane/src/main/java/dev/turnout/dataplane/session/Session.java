@@ -117,6 +117,8 @@ public final class Session implements ReplySink {
     // FLUSHDB, DBSIZE, ... running as a walk over the namespace's keys: what follows waits for it.
     private NamespaceKeyspace walk;
     private int walkReplies;
+    // The walk waits at a page boundary for a pause to end (it is not in flight meanwhile).
+    private boolean walkSuspended;
 
     // Commands sent upstream so far (wraps; only compared for equality).
     private int commandsSent;
@@ -191,7 +193,8 @@ public final class Session implements ReplySink {
 
     /** Whether a pause holds a command bound for {@code route}: it would go upstream, and no MULTI is open. */
     private boolean gateHolds(Route route) {
-        return loopSessions.closed && (route == Route.ANY || route == Route.DEDICATED || route == Route.ROUTE_CREDENTIALS)
+        return loopSessions.closed && (route == Route.ANY || route == Route.DEDICATED || route == Route.ROUTE_CREDENTIALS
+                || route == Route.KEYSPACE_WALK)
                 && !hasPinReason(PinReason.TRANSACTION);
     }
 
@@ -210,10 +213,9 @@ public final class Session implements ReplySink {
         boolean upstreamSkipsNext = client.replyMode == ReplyMode.SKIP_NEXT && pinned != null;
         int sentBefore = commandsSent;
         replyBudget = takeReplyBudget();
-        if (client.authenticated && (tenant != null || access != null) && !admit(handler, frame)) {
-            return;
+        if (!client.authenticated || tenant == null && access == null || admit(handler, frame)) {
+            handler.dispatch(this, frame, buf, start);
         }
-        handler.dispatch(this, frame, buf, start);
         if (upstreamSkipsNext && commandsSent == sentBefore && pinned != null) {
             // CLIENT REPLY SKIP went upstream, so the dedicated connection will drop the reply of the next
             // command it runs. The proxy answered this one itself: a PING takes that skip instead, or the
@@ -292,11 +294,28 @@ public final class Session implements ReplySink {
                 ? IntStream.range(0, route.databases()).toArray() : new int[] {client.db};
         walkReplies = replyBudget;
         replies.expectRemote(walkReplies);
-        inflight++;
-        commandsSent++;
+        inflight++; // not commandsSent: nothing goes to the session's own connection
         walk = new NamespaceKeyspace(this, operation, tenant.namespace, walkConnections, dbs, client.protocol,
                 channel.alloc());
         walk.start();
+    }
+
+    /** Whether FLUSHDB, FLUSHALL, DBSIZE and RANDOMKEY run as a walk of the namespace (see KeyspaceWalkHandler). */
+    boolean walksKeyspace() {
+        return tenant != null && !hasPinReason(PinReason.TRANSACTION);
+    }
+
+    /**
+     * Whether a pause holds {@code w} at this page boundary. Then it gives up its place in flight, so that the pause
+     * can drain, and goes on at {@link #onResume}, perhaps on another upstream. A walk whose client has gone runs on.
+     */
+    boolean holdsWalk(NamespaceKeyspace w) {
+        if (w != walk || !loopSessions.closed || closing || closed) {
+            return false;
+        }
+        walkSuspended = true;
+        replyArrived(1);
+        return true;
     }
 
     /** The walk's reply (ownership passes); the client's next commands may run. */
@@ -316,14 +335,14 @@ public final class Session implements ReplySink {
         flushReplies();
     }
 
-    /** The connections a walk uses: the session's own for its database, the route's shared ones for the others. */
+    /**
+     * The connections a walk uses: the route's shared ones, with the route's credentials (a tenant's own ACL user
+     * may not SCAN, see ListingHandler). Never the session's pinned connection: CLIENT REPLY OFF or SKIP there would
+     * swallow the walk's replies.
+     */
     private final NamespaceKeyspace.Connections walkConnections = new NamespaceKeyspace.Connections() {
         @Override
         public UpstreamConnection forDb(int db) {
-            if (db == client.db && pinned != null) {
-                return pinned;
-            }
-            // The route's credentials: a tenant's own ACL user may not SCAN (see ListingHandler).
             EndpointPool pool = routeCredentialsPool(db);
             return pool == null ? null : pool.shared();
         }
@@ -432,7 +451,7 @@ public final class Session implements ReplySink {
         if (inflight == 0) {
             return false;
         }
-        if (route == Route.LOCAL_AFTER_REPLIES) {
+        if (route == Route.LOCAL_AFTER_REPLIES || route == Route.KEYSPACE_WALK) {
             return true;
         }
         if (route == Route.ROUTE_CREDENTIALS) {
@@ -1238,7 +1257,7 @@ public final class Session implements ReplySink {
     }
 
     int heldCount() {
-        return held.size() + (blocked != null && blocked.waitingForResume ? 1 : 0);
+        return held.size() + (blocked != null && blocked.waitingForResume ? 1 : 0) + (walkSuspended ? 1 : 0);
     }
 
     /** Why this session keeps a drain from finishing, or null if it does not. */
@@ -1325,6 +1344,11 @@ public final class Session implements ReplySink {
             return;
         }
         moveIfUpstreamChanged();
+        if (walkSuspended) {
+            walkSuspended = false;
+            inflight++;
+            walk.resume();
+        }
         if (blocked != null && blocked.waitingForResume && !closed
                 && (blocked.tails == null || blocked.idsSettled)) {
             reissueBlocked();
