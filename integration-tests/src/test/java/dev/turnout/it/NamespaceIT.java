@@ -342,6 +342,59 @@ class NamespaceIT {
         }
     }
 
+    /** INFO's Keyspace section would count every tenant's keys: its dbN lines are dropped (DBSIZE counts alice's). */
+    @Test
+    void infoDoesNotCountOtherTenantsKeys() {
+        for (int i = 0; i < 7; i++) {
+            direct.set("bob:k" + i, "v");
+        }
+        try (RawRedisClient alice = raw("alice", "a-pw"); RespWire alice3 = new RespWire(proxy.host(), proxy.port())) {
+            assertThat(alice.call("SET", "mine", "1")).isEqualTo("OK");
+            assertThat(alice.call("DBSIZE")).isEqualTo(1L);
+            assertThat(alice.call("INFO", "keyspace")).isEqualTo("# Keyspace\r\n");
+            String all = String.valueOf(alice.call("INFO"));
+            assertThat(all).contains("# Server", "redis_version:", "# Keyspace").doesNotContain("db0:");
+            assertThat(alice.call("MULTI")).isEqualTo("OK");
+            assertThat(alice.call("INFO", "keyspace")).isEqualTo("QUEUED");
+            assertThat(alice.call("EXEC")).isEqualTo(List.of("# Keyspace\r\n"));
+
+            assertThat(alice3.call("HELLO", "3", "AUTH", "alice", "a-pw")).isInstanceOf(Map.class);
+            assertThat(String.valueOf(alice3.call("INFO", "server", "keyspace"))).contains("redis_version:", "# Keyspace")
+                    .doesNotContain("db0:");
+        }
+        try (RawRedisClient admin = raw("admin", "adm-pw")) {
+            assertThat(String.valueOf(admin.call("INFO", "keyspace"))).contains("db0:keys=8");
+        }
+    }
+
+    @Test
+    void trackingInfoShowsThePrefixesAsTheClientGaveThem() {
+        try (RespWire alice = new RespWire(proxy.host(), proxy.port())) {
+            assertThat(alice.call("HELLO", "3", "AUTH", "alice", "a-pw")).isInstanceOf(Map.class);
+            assertThat(alice.call("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "user:")).isEqualTo("OK");
+            Map<?, ?> info = (Map<?, ?>) alice.call("CLIENT", "TRACKINGINFO");
+            assertThat(info.get("prefixes")).isEqualTo(List.of("user:"));
+        }
+    }
+
+    /** Redis quotes the key in the stream commands' NOGROUP errors: the client sees its own name. */
+    @Test
+    void streamErrorsNameTheKeyWithoutThePrefix() {
+        try (RawRedisClient alice = raw("alice", "a-pw")) {
+            assertThat(alice.call("XADD", "s", "*", "f", "v")).isInstanceOf(String.class);
+            assertThat(alice.call("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">")).isEqualTo(new RawRedisClient.Error(
+                    "NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option"));
+            assertThat(alice.call("XPENDING", "s", "g"))
+                    .isEqualTo(new RawRedisClient.Error("NOGROUP No such key 's' or consumer group 'g'"));
+            assertThat(alice.call("XGROUP", "CREATECONSUMER", "s", "g", "c"))
+                    .isEqualTo(new RawRedisClient.Error("NOGROUP No such consumer group 'g' for key name 's'"));
+            assertThat(alice.call("MULTI")).isEqualTo("OK");
+            assertThat(alice.call("XINFO", "CONSUMERS", "s", "g")).isEqualTo("QUEUED");
+            assertThat(alice.call("EXEC")).isEqualTo(
+                    List.of(new RawRedisClient.Error("NOGROUP No such consumer group 'g' for key name 's'")));
+        }
+    }
+
     /** Redis runs WATCH and a nested MULTI at once and queues neither: EXEC's reply shapes stay in step. */
     @Test
     void whatMultiDoesNotQueueLeavesExecsReplyShapesInStep() {

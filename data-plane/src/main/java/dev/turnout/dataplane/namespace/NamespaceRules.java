@@ -60,6 +60,9 @@ public final class NamespaceRules {
     private static final Set<String> SCRIPT_RUNNERS = Set.of("eval", "eval_ro", "evalsha", "evalsha_ro", "fcall",
             "fcall_ro");
 
+    /** A reply whose error may quote a key (the stream commands' NOGROUP): the key loses the prefix there. */
+    private static final ReplyShape KEY_QUOTED_IN_ERROR = TextReplies.keyQuotedInError(ReplyShape.KEEP);
+
     private static final byte[] MATCH = ascii("match");
     private static final byte[] ASYNC = ascii("async");
     private static final byte[] SYNC = ascii("sync");
@@ -213,12 +216,27 @@ public final class NamespaceRules {
                 "bzmpop"}) {
             rules.put(name, firstIsName);
         }
-        Rule streams = (args, spec, plan) -> {
+        rules.put("xread", (args, spec, plan) -> {
             streamKeys(args, spec, plan);
             plan.shape(ReplyShape.STREAMS);
+        });
+        ReplyShape groupStreams = TextReplies.keyQuotedInError(ReplyShape.STREAMS);
+        rules.put("xreadgroup", (args, spec, plan) -> {
+            streamKeys(args, spec, plan);
+            plan.shape(groupStreams);
+        });
+        Rule keyQuotedInErrors = (args, spec, plan) -> {
+            keysFromSpecs(args, spec, plan);
+            plan.shape(KEY_QUOTED_IN_ERROR);
         };
-        rules.put("xread", streams);
-        rules.put("xreadgroup", streams);
+        for (String name : new String[] {"xpending", "xclaim", "xautoclaim", "xgroup|setid", "xgroup|createconsumer",
+                "xgroup|delconsumer", "xinfo|consumers"}) {
+            rules.put(name, keyQuotedInErrors);
+        }
+        rules.put("info", (args, spec, plan) -> plan.shape(TextReplies.INFO));
+        // CLIENT TRACKINGINFO: flags, redirect, prefixes (a map, or flat pairs in RESP2), in that order.
+        ReplyShape trackingInfo = ReplyShape.elements(null, null, null, null, null, ReplyShape.NAMES);
+        rules.put("client|trackinginfo", (args, spec, plan) -> plan.shape(trackingInfo));
         for (KeyspaceOperation operation : KeyspaceOperation.values()) {
             rules.put(operation.name().toLowerCase(java.util.Locale.ROOT), (args, spec, plan) -> {
                 boolean flush = operation == KeyspaceOperation.FLUSHDB || operation == KeyspaceOperation.FLUSHALL;
