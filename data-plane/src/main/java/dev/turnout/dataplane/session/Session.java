@@ -58,10 +58,10 @@ import org.slf4j.LoggerFactory;
 public final class Session implements ReplySink {
 
     private static final Logger log = LoggerFactory.getLogger(Session.class);
-    /** A RESP3 invalidation push with a null key list: "forget everything you cached". */
     /** Why a script is refused in a namespace whose upstream connections Redis does not confine. */
     private static final String UNCONFINED_SCRIPT = "a script can name keys outside the namespace; scripts run only"
             + " where the control plane has given the tenant its own ACL user on the upstream Redis";
+    /** A RESP3 invalidation push with a null key list: "forget everything you cached". */
     private static final byte[] INVALIDATE_ALL = ascii(">2\r\n$10\r\ninvalidate\r\n_\r\n");
 
     private static final int PAUSE_HELD = 1;
