@@ -45,8 +45,8 @@ import java.io.IOException;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,15 +74,6 @@ public final class AdminService extends AdminServiceGrpc.AdminServiceImplBase im
     private final SwitchHistory history;
     private final FleetStatuses statuses;
     private final StatusWatches watches;
-
-    /**
-     * @param scheduler for WatchStatus's looks
-     * @param probes    for status's INFO replication calls (blocking, each bounded)
-     */
-    public AdminService(DesiredStateStore store, DataPlaneRegistry registry, FleetPause fleet, Switchover switchover,
-                        SwitchHistory history, ScheduledExecutorService scheduler, Executor probes) {
-        this(store, registry, fleet, switchover, history, scheduler, probes, route -> "");
-    }
 
     /**
      * @param scheduler  for WatchStatus's looks

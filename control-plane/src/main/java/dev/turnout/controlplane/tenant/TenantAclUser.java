@@ -2,6 +2,7 @@ package dev.turnout.controlplane.tenant;
 
 import dev.turnout.dataplane.config.Secret;
 import dev.turnout.dataplane.config.UserConfig;
+import dev.turnout.dataplane.namespace.Namespace;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -102,7 +103,7 @@ public record TenantAclUser(String name, String user, String namespace, Secret p
         StringBuilder b = new StringBuilder(text.length() + 4);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+            if (Namespace.isGlobSpecial(c)) {
                 b.append('\\');
             }
             b.append(c);

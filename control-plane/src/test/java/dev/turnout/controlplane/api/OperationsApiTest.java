@@ -79,7 +79,7 @@ class OperationsApiTest {
         registry = new DataPlaneRegistry(Clock.systemUTC(), null);
         fleet = new FleetPause(registry, timer, operations);
         Switchover switchover = new Switchover(store, registry, fleet, history, operations, Clock.systemUTC());
-        admin = new AdminService(store, registry, fleet, switchover, history, timer, operations);
+        admin = new AdminService(store, registry, fleet, switchover, history, timer, operations, route -> "");
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).addService(admin).addService(new DataPlaneService(registry))
                 .build().start();

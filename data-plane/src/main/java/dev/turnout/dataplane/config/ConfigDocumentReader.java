@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.turnout.dataplane.access.CommandRules;
 import dev.turnout.dataplane.command.CommandTable;
+import dev.turnout.dataplane.namespace.Namespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,8 +51,6 @@ import java.util.function.Supplier;
 public final class ConfigDocumentReader {
 
     private static final Set<String> TOP_KEYS = Set.of("listeners", "routes", "limits", "users");
-    /** Characters with a meaning in Redis glob patterns (KEYS, SCAN MATCH, SORT BY/GET, ACL key patterns). */
-    private static final String GLOB_CHARACTERS = "*?[]\\";
     private static final Set<String> USER_KEYS = Set.of("name", "password", "namespace", "commands", "max-connections",
             "rate-limit");
     private static final Set<String> LISTENER_KEYS = Set.of("listen", "route");
@@ -160,9 +159,9 @@ public final class ConfigDocumentReader {
                         + " of every key, so a brace in it would change the hashtag, and so the cluster slot, of the"
                         + " client's keys; choose a prefix without { or }");
             }
-            if (namespace != null && namespace.chars().anyMatch(c -> GLOB_CHARACTERS.indexOf(c) >= 0)) {
-                throw new ConfigException(path + ".namespace", "'" + namespace + "' has a glob character (one of "
-                        + GLOB_CHARACTERS + "): SORT's BY and GET patterns put an element in place of the first '*',"
+            if (namespace != null && namespace.chars().anyMatch(Namespace::isGlobSpecial)) {
+                throw new ConfigException(path + ".namespace", "'" + namespace + "' has a glob character (one of"
+                        + " *?[]\\): SORT's BY and GET patterns put an element in place of the first '*',"
                         + " so a '*' in the prefix would reach keys outside it; choose a prefix without them");
             }
             String commands = u.has("commands") ? optionalText(path + ".commands", u.get("commands")) : "+@all";

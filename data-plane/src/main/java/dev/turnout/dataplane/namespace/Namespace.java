@@ -105,8 +105,9 @@ public final class Namespace {
         return out;
     }
 
-    private static boolean isGlobSpecial(byte b) {
-        return b == '*' || b == '?' || b == '[' || b == ']' || b == '\\';
+    /** Whether {@code c} has a meaning in a Redis glob pattern (KEYS, SCAN MATCH, SORT BY/GET, ACL key patterns). */
+    public static boolean isGlobSpecial(int c) {
+        return c == '*' || c == '?' || c == '[' || c == ']' || c == '\\';
     }
 
     @Override

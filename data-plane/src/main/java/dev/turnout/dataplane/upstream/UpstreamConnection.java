@@ -243,24 +243,21 @@ public final class UpstreamConnection {
                 break;
             }
             int start = buf.readerIndex();
-            if (dedicated && owner != null && owner.isUnsolicited(buf, start, length, framer.lastType())) {
+            boolean ownersPush = dedicated && owner != null
+                    && owner.isUnsolicited(buf, start, length, framer.lastType());
+            // A push on a connection the proxy shares answers no command, and belongs to no one client: only a
+            // client's CLIENT TRACKING ... REDIRECT <this connection's id> sends one here. Counted as a reply, it
+            // would shift every reply after it onto the wrong command, so it is dropped.
+            boolean strayPush = !dedicated && framer.lastType() == '>';
+            if (ownersPush || strayPush) {
                 emit(runEntry, buf, runStart, runCount);
                 runEntry = null;
                 runCount = 0;
                 buf.skipBytes(length);
-                markTouched(owner);
-                owner.onPush(buf.retainedSlice(start, length));
-                continue;
-            }
-            if (!dedicated && framer.lastType() == '>') {
-                // A push on a connection the proxy shares answers no command, and belongs to no one client: only a
-                // client's CLIENT TRACKING ... REDIRECT <this connection's id> sends one here. Counted as a reply,
-                // it would shift every reply after it onto the wrong command.
-                emit(runEntry, buf, runStart, runCount);
-                runEntry = null;
-                runCount = 0;
-                buf.skipBytes(length);
-                if (!pushDropped) {
+                if (ownersPush) {
+                    markTouched(owner);
+                    owner.onPush(buf.retainedSlice(start, length));
+                } else if (!pushDropped) {
                     pushDropped = true;
                     log.warn("Upstream {} sent a push to a shared connection (a client's CLIENT TRACKING REDIRECT to"
                             + " it?); dropping it and any that follow", endpoint.address());
