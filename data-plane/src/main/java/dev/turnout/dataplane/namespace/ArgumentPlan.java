@@ -24,6 +24,10 @@ public final class ArgumentPlan implements KeyVisitor {
     private byte[] kinds = new byte[16];
     private int argc;
     private boolean rewrites;
+    // How many arguments take a prefix: bounds how much longer than the client's the command becomes.
+    private int renamed;
+    // A renamed argument's new bulk header and its prefix, built here and written to the buffer in one go.
+    private byte[] header = new byte[0];
     private final List<byte[]> appended = new ArrayList<>(2);
     private String refusal;
     private ReplyShape shape;
@@ -37,6 +41,7 @@ public final class ArgumentPlan implements KeyVisitor {
         }
         this.argc = argc;
         rewrites = false;
+        renamed = 0;
         appended.clear();
         refusal = null;
         shape = null;
@@ -45,6 +50,7 @@ public final class ArgumentPlan implements KeyVisitor {
 
     /** Argument {@code i} is a key or a channel: it takes the prefix. */
     void name(int i) {
+        renamed += kinds[i] == KEEP ? 1 : 0;
         kinds[i] = NAME;
         rewrites = true;
     }
@@ -57,6 +63,7 @@ public final class ArgumentPlan implements KeyVisitor {
 
     /** Argument {@code i} is a glob pattern over keys or channels: it takes the escaped prefix. */
     void pattern(int i) {
+        renamed += kinds[i] == KEEP ? 1 : 0;
         kinds[i] = PATTERN;
         rewrites = true;
     }
@@ -109,6 +116,61 @@ public final class ArgumentPlan implements KeyVisitor {
 
     /** Writes the command of {@code frame} as this plan says, as a RESP multibulk. */
     public void write(CommandFrame frame, Namespace namespace, ByteBuf out) {
+        if (!appended.isEmpty() || kinds[0] != KEEP) {
+            writeEachArgument(frame, namespace, out);
+            return;
+        }
+        // The command in frame.source() is canonical RESP (the parser takes lengths without sign or leading zero,
+        // and an inline command is re-encoded): "*argc", then per argument "$length", its bytes, CRLF. With no
+        // argument added only a renamed argument's header and prefix are new; whatever lies between two renamed
+        // arguments (one's bytes and CRLF, the kept arguments' headers, bytes and CRLFs, up to the next one's
+        // header) goes as it is, in one copy: an MSET of 10 keys takes 10 header writes and 11 copies.
+        ByteBuf source = frame.source();
+        int base = frame.base();
+        int end = argumentEnd(frame, base, argc - 1);
+        out.ensureWritable(end - base + renamed * (namespace.longestPrefix() + 10));
+        int copied = base;
+        for (int i = 1; i < argc; i++) {
+            byte kind = kinds[i];
+            if (kind != KEEP) {
+                int headerStart = argumentEnd(frame, base, i - 1);
+                out.writeBytes(source, copied, headerStart - copied);
+                writeHeader(out, kind == NAME ? namespace.keyPrefix() : namespace.patternPrefix(),
+                        frame.argLength(i));
+                copied = base + frame.argOffset(i);
+            }
+        }
+        out.writeBytes(source, copied, end - copied);
+    }
+
+    /** Where argument {@code i}'s CRLF ends in the frame's source: the next argument's header begins there. */
+    private static int argumentEnd(CommandFrame frame, int base, int i) {
+        return base + frame.argOffset(i) + frame.argLength(i) + 2;
+    }
+
+    /** {@code $<length + prefix>} CRLF, then {@code prefix}: what a renamed argument's bytes follow. */
+    private void writeHeader(ByteBuf out, byte[] prefix, int argumentLength) {
+        int length = argumentLength + prefix.length;
+        int digits = 1;
+        for (int rest = length; rest >= 10; rest /= 10) {
+            digits++;
+        }
+        int size = digits + 3 + prefix.length;
+        if (header.length < size) {
+            header = new byte[size + 8];
+        }
+        header[0] = '$';
+        for (int pos = digits; pos > 0; pos--, length /= 10) {
+            header[pos] = (byte) ('0' + length % 10);
+        }
+        header[digits + 1] = '\r';
+        header[digits + 2] = '\n';
+        System.arraycopy(prefix, 0, header, digits + 3, prefix.length);
+        out.writeBytes(header, 0, size);
+    }
+
+    /** Writes every argument anew, then the added ones: for the few commands the proxy adds arguments to. */
+    private void writeEachArgument(CommandFrame frame, Namespace namespace, ByteBuf out) {
         RespWriter.arrayHeader(out, argc + appended.size());
         for (int i = 0; i < argc; i++) {
             switch (kinds[i]) {
@@ -117,7 +179,8 @@ public final class ArgumentPlan implements KeyVisitor {
                 default -> Namespace.writeBulk(out, EMPTY, frame, i);
             }
         }
-        for (byte[] added : appended) {
+        for (int i = 0; i < appended.size(); i++) {
+            byte[] added = appended.get(i);
             byte[] argument = added == EVERYTHING ? namespace.everything()
                     : added == NAMESPACE_PREFIX ? namespace.prefix() : added;
             RespWriter.bulk(out, argument);

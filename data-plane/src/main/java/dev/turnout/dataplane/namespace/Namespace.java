@@ -39,6 +39,21 @@ public final class Namespace {
         return prefix.length;
     }
 
+    /** The prefix's bytes, not copied: for writers in this package, which must not change them. */
+    byte[] keyPrefix() {
+        return prefix;
+    }
+
+    /** The prefix escaped for a glob pattern, not copied: for writers in this package. */
+    byte[] patternPrefix() {
+        return patternPrefix;
+    }
+
+    /** How many bytes the longer of the prefix and its glob-escaped form has. */
+    int longestPrefix() {
+        return patternPrefix.length;
+    }
+
     /** The glob pattern matching every name in the namespace: the escaped prefix, then {@code *}. */
     public byte[] everything() {
         byte[] all = Arrays.copyOf(patternPrefix, patternPrefix.length + 1);
