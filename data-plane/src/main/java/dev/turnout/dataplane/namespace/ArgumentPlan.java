@@ -26,7 +26,7 @@ public final class ArgumentPlan implements KeyVisitor {
     private boolean rewrites;
     // How many arguments take a prefix: bounds how much longer than the client's the command becomes.
     private int renamed;
-    // A renamed argument's new bulk header and its prefix, built here and written to the buffer in one go.
+    // A renamed argument's new bulk header and its prefix, for a command too long for RewriteArrays.
     private byte[] header = new byte[0];
     private final List<byte[]> appended = new ArrayList<>(2);
     private String refusal;
@@ -124,49 +124,91 @@ public final class ArgumentPlan implements KeyVisitor {
         // and an inline command is re-encoded): "*argc", then per argument "$length", its bytes, CRLF. With no
         // argument added only a renamed argument's header and prefix are new; whatever lies between two renamed
         // arguments (one's bytes and CRLF, the kept arguments' headers, bytes and CRLFs, up to the next one's
-        // header) goes as it is, in one copy: an MSET of 10 keys takes 10 header writes and 11 copies.
-        ByteBuf source = frame.source();
+        // header) goes as it is, in one copy. A command that fits is assembled in RewriteArrays and written at once.
         int base = frame.base();
-        int end = argumentEnd(frame, base, argc - 1);
-        out.ensureWritable(end - base + renamed * (namespace.longestPrefix() + 10));
-        int copied = base;
+        int length = argumentEnd(frame, argc - 1);
+        long longest = longestWrite(frame, namespace);
+        if (longest <= 2 * RewriteArrays.MAX_COMMAND && length <= RewriteArrays.MAX_COMMAND) {
+            RewriteArrays arrays = RewriteArrays.get();
+            byte[] in = arrays.in;
+            byte[] staged = arrays.out;
+            frame.source().getBytes(base, in, 0, length);
+            int copied = 0;
+            int written = 0;
+            for (int i = 1; i < argc; i++) {
+                if (kinds[i] != KEEP) {
+                    int headerStart = argumentEnd(frame, i - 1);
+                    System.arraycopy(in, copied, staged, written, headerStart - copied);
+                    written = header(staged, written + headerStart - copied, prefix(namespace, i), frame.argLength(i));
+                    copied = frame.argOffset(i);
+                }
+            }
+            System.arraycopy(in, copied, staged, written, length - copied);
+            out.writeBytes(staged, 0, written + length - copied);
+            return;
+        }
+        // A long command: its runs are copied straight from the client's buffer, each header through this.header.
+        ByteBuf source = frame.source();
+        out.ensureWritable((int) Math.min(longest, Integer.MAX_VALUE - 64));
+        int copied = 0;
         for (int i = 1; i < argc; i++) {
-            byte kind = kinds[i];
-            if (kind != KEEP) {
-                int headerStart = argumentEnd(frame, base, i - 1);
-                out.writeBytes(source, copied, headerStart - copied);
-                writeHeader(out, kind == NAME ? namespace.keyPrefix() : namespace.patternPrefix(),
-                        frame.argLength(i));
-                copied = base + frame.argOffset(i);
+            if (kinds[i] != KEEP) {
+                int headerStart = argumentEnd(frame, i - 1);
+                out.writeBytes(source, base + copied, headerStart - copied);
+                byte[] prefix = prefix(namespace, i);
+                if (header.length < prefix.length + 13) {
+                    header = new byte[prefix.length + 13];
+                }
+                out.writeBytes(header, 0, header(header, 0, prefix, frame.argLength(i)));
+                copied = frame.argOffset(i);
             }
         }
-        out.writeBytes(source, copied, end - copied);
+        out.writeBytes(source, base + copied, length - copied);
     }
 
-    /** Where argument {@code i}'s CRLF ends in the frame's source: the next argument's header begins there. */
-    private static int argumentEnd(CommandFrame frame, int base, int i) {
-        return base + frame.argOffset(i) + frame.argLength(i) + 2;
+    /**
+     * At most how many bytes {@link #write} takes for {@code frame} (which this plan is for): the room to make before
+     * writing it. Each renamed argument grows by its prefix and the digits that adds to its length.
+     */
+    public int longestWrite(CommandFrame frame, Namespace namespace) {
+        long longest = argumentEnd(frame, argc - 1) + (long) renamed * (namespace.longestPrefix() + 10);
+        for (int i = 0; i < appended.size(); i++) {
+            // Its header and CRLF, and a digit more in the array's header.
+            longest += 16 + (appended.get(i) == NAMESPACE_PREFIX ? namespace.length()
+                    : appended.get(i) == EVERYTHING ? namespace.longestPrefix() + 1 : appended.get(i).length);
+        }
+        // Capped well below the largest buffer, so that callers may add headroom (no buffer holds such a command).
+        return (int) Math.min(longest, Integer.MAX_VALUE - (1 << 20));
     }
 
-    /** {@code $<length + prefix>} CRLF, then {@code prefix}: what a renamed argument's bytes follow. */
-    private void writeHeader(ByteBuf out, byte[] prefix, int argumentLength) {
+    /** Where argument {@code i}'s CRLF ends, relative to the frame's base: the next argument's header begins there. */
+    private static int argumentEnd(CommandFrame frame, int i) {
+        return frame.argOffset(i) + frame.argLength(i) + 2;
+    }
+
+    private byte[] prefix(Namespace namespace, int i) {
+        return kinds[i] == NAME ? namespace.keyPrefix() : namespace.patternPrefix();
+    }
+
+    /**
+     * Puts {@code $<length + prefix>} CRLF, then {@code prefix} (what a renamed argument's bytes follow) into
+     * {@code dst} at {@code pos}, which has room for them (at most 13 bytes more than the prefix); returns where they
+     * end.
+     */
+    private static int header(byte[] dst, int pos, byte[] prefix, int argumentLength) {
         int length = argumentLength + prefix.length;
         int digits = 1;
         for (int rest = length; rest >= 10; rest /= 10) {
             digits++;
         }
-        int size = digits + 3 + prefix.length;
-        if (header.length < size) {
-            header = new byte[size + 8];
+        dst[pos] = '$';
+        for (int at = pos + digits; at > pos; at--, length /= 10) {
+            dst[at] = (byte) ('0' + length % 10);
         }
-        header[0] = '$';
-        for (int pos = digits; pos > 0; pos--, length /= 10) {
-            header[pos] = (byte) ('0' + length % 10);
-        }
-        header[digits + 1] = '\r';
-        header[digits + 2] = '\n';
-        System.arraycopy(prefix, 0, header, digits + 3, prefix.length);
-        out.writeBytes(header, 0, size);
+        dst[pos + digits + 1] = '\r';
+        dst[pos + digits + 2] = '\n';
+        System.arraycopy(prefix, 0, dst, pos + digits + 3, prefix.length);
+        return pos + digits + 3 + prefix.length;
     }
 
     /** Writes every argument anew, then the added ones: for the few commands the proxy adds arguments to. */

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * {@link ArgumentPlan#write}: the command goes upstream byte for byte as the canonical RESP encoding of its confined
  * arguments (what writing every argument anew produced), though it copies the runs of kept arguments as they are.
  * Lengths around a change in their number of digits, empty and binary names, large values, inline commands, a
- * command that is not the first in its buffer and a run already in the output are covered.
+ * command that is not the first in its buffer and a run already in the output are covered, and the output is never
+ * longer than {@link ArgumentPlan#longestWrite} said.
  */
 class ArgumentPlanWriteTest {
 
@@ -57,6 +58,30 @@ class ArgumentPlanWriteTest {
             args.add("VXK");
             confined.add("alice:key:{tag}:00000000" + i);
             confined.add("VXK");
+        }
+        assertWritten(args, confined);
+    }
+
+    @Test
+    void aLongCommandIsCopiedStraightFromTheClientsBuffer() throws Exception {
+        // Around the longest command assembled in RewriteArrays (4096 bytes: 166 keys here).
+        for (int keys : new int[] {100, 165, 166, 167, 400}) {
+            List<String> args = new ArrayList<>(List.of("MSET"));
+            List<String> confined = new ArrayList<>(List.of("MSET"));
+            for (int i = 0; i < keys; i++) {
+                args.add("key:" + i);
+                args.add("v".repeat(i % 13));
+                confined.add("alice:key:" + i);
+                confined.add("v".repeat(i % 13));
+            }
+            assertWritten(args, confined);
+        }
+        // Short, but too many prefixes for RewriteArrays' output.
+        List<String> args = new ArrayList<>(List.of("MGET"));
+        List<String> confined = new ArrayList<>(List.of("MGET"));
+        for (int i = 0; i < 500; i++) {
+            args.add("k");
+            confined.add("alice:k");
         }
         assertWritten(args, confined);
     }
@@ -122,6 +147,7 @@ class ArgumentPlanWriteTest {
             rules.plan(frame, plan);
             assertThat(plan.refusal()).isNull();
             plan.write(frame, namespace, out);
+            assertThat(out.readableBytes()).isLessThanOrEqualTo(plan.longestWrite(frame, namespace));
             return out.toString(StandardCharsets.ISO_8859_1);
         } finally {
             frame.reset();
