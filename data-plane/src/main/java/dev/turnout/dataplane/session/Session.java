@@ -64,6 +64,9 @@ public final class Session implements ReplySink {
     /** A RESP3 invalidation push with a null key list: "forget everything you cached". */
     private static final byte[] INVALIDATE_ALL = ascii(">2\r\n$10\r\ninvalidate\r\n_\r\n");
 
+    // The most a namespaced run's buffer holds beyond its first command: what a pipeline gathers before a new one.
+    private static final int RUN_CHUNK = 16 * 1024;
+
     private static final int PAUSE_HELD = 1;
     private static final int PAUSE_INFLIGHT = 1 << 1;
     private static final int PAUSE_UPSTREAM = 1 << 2;
@@ -527,12 +530,15 @@ public final class Session implements ReplySink {
             connection.send(namespaced(frame, buf, start), new RewrittenReplies(shape, tenant.namespace, null), n);
             return;
         }
-        if (runConnection != connection || runOut == null) {
+        int longest = tenant.longestWrite(frame);
+        if (runConnection != connection || runOut == null || runOut.maxFastWritableBytes() < longest) {
             flushRun();
             runConnection = connection;
-            // Room for the rest of this read, prefixes included, so that a pipelined run is written without copies.
-            int rest = frame.inline() ? frame.frameLength() : buf.writerIndex() - start;
-            runOut = channel.alloc().ioBuffer(Math.max(256, rest + (rest >> 2)));
+            // Room for this command and for what follows it in this read (a quarter more for prefixes), up to
+            // RUN_CHUNK: a pipelined run is written without growing the buffer, a longer one goes upstream in chunks
+            // (a full one as it is, no copy), and a run cut short by a command sent apart holds little.
+            int ahead = Math.min(frame.inline() ? 0 : buf.writerIndex() - start - frame.frameLength(), RUN_CHUNK);
+            runOut = channel.alloc().ioBuffer(longest + ahead + (ahead >> 2));
             runReplies = 0;
         }
         tenant.write(frame, buf, start, runOut);
@@ -541,7 +547,7 @@ public final class Session implements ReplySink {
 
     /** The command of {@code frame} as it goes upstream in the client's namespace, in a buffer of its own. */
     private ByteBuf namespaced(CommandFrame frame, ByteBuf buf, int start) {
-        ByteBuf bytes = channel.alloc().buffer(frame.frameLength() + 64);
+        ByteBuf bytes = channel.alloc().buffer(tenant.longestWrite(frame));
         tenant.write(frame, buf, start, bytes);
         return bytes;
     }

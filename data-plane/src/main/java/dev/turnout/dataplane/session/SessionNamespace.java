@@ -59,6 +59,11 @@ final class SessionNamespace {
         }
     }
 
+    /** At most how many bytes {@link #write} takes for the command last planned. */
+    int longestWrite(CommandFrame frame) {
+        return plan.longestWrite(frame, namespace);
+    }
+
     /** A MULTI began: the commands it queues are remembered until EXEC or DISCARD. */
     void transactionStarted() {
         queued.clear();
