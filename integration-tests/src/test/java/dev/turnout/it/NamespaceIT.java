@@ -27,6 +27,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.Transaction;
@@ -134,6 +135,44 @@ class NamespaceIT {
             assertThat(alice.objectEncoding("restored")).isEqualTo("int");
             assertThat(alice.memoryUsage("restored")).isPositive();
         }
+    }
+
+    @Test
+    void pipelinesOfManyTenantsAtOnceKeepEachCommandWholeAndInItsNamespace() throws Exception {
+        // Namespaced runs of every session on an event loop share its buffers: clients pipelining at once, with
+        // values larger than one of those buffers (64 KB) and some that just fit, must each get their own commands.
+        String large = "L".repeat(100_000);
+        String medium = "M".repeat(40_000);
+        List<CompletableFuture<Void>> clients = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            String name = c % 2 == 0 ? "alice" : "bob";
+            String client = "c" + c;
+            clients.add(CompletableFuture.runAsync(() -> {
+                try (Jedis jedis = as(name, name.charAt(0) + "-pw")) {
+                    for (int round = 0; round < 3; round++) {
+                        Pipeline pipeline = jedis.pipelined();
+                        for (int i = 0; i < 500; i++) {
+                            pipeline.set(client + ":" + round + ":" + i, "v" + i);
+                        }
+                        pipeline.set(client + ":large:" + round, large);
+                        pipeline.mset(client + ":m1:" + round, medium, client + ":m2:" + round, medium);
+                        pipeline.sync();
+                    }
+                }
+            }));
+        }
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        for (int c = 0; c < 4; c++) {
+            String prefix = (c % 2 == 0 ? "alice:" : "bob:") + "c" + c + ":";
+            for (int round = 0; round < 3; round++) {
+                assertThat(direct.get(prefix + round + ":0")).isEqualTo("v0");
+                assertThat(direct.get(prefix + round + ":499")).isEqualTo("v499");
+                assertThat(direct.get(prefix + "large:" + round)).isEqualTo(large);
+                assertThat(direct.get(prefix + "m2:" + round)).isEqualTo(medium);
+            }
+        }
+        assertThat(direct.dbSize()).isEqualTo(4 * 3 * (500 + 3));
     }
 
     @Test

@@ -64,9 +64,6 @@ public final class Session implements ReplySink {
     /** A RESP3 invalidation push with a null key list: "forget everything you cached". */
     private static final byte[] INVALIDATE_ALL = ascii(">2\r\n$10\r\ninvalidate\r\n_\r\n");
 
-    // The most a namespaced run's buffer holds beyond its first command: what a pipeline gathers before a new one.
-    private static final int RUN_CHUNK = 16 * 1024;
-
     private static final int PAUSE_HELD = 1;
     private static final int PAUSE_INFLIGHT = 1 << 1;
     private static final int PAUSE_UPSTREAM = 1 << 2;
@@ -106,7 +103,8 @@ public final class Session implements ReplySink {
     private int runStart;
     private int runEnd;
     private int runReplies;
-    // In a namespace the run is gathered here instead, each command written as it goes upstream.
+    // In a namespace the run is written into the event loop's RunArena instead (one reference held, runStart and
+    // runEnd its range there), each command as it goes upstream.
     private ByteBuf runOut;
 
     // The client's namespace (null: none), and the shape of the next forwarded command's reply in it.
@@ -531,17 +529,18 @@ public final class Session implements ReplySink {
             return;
         }
         int longest = tenant.longestWrite(frame);
-        if (runConnection != connection || runOut == null || runOut.maxFastWritableBytes() < longest) {
+        // The run goes on where it ended, unless another session's run follows it there or the command does not fit
+        // (then the run goes upstream as it is and a new one begins).
+        if (runConnection != connection || runOut == null || runOut.writerIndex() != runEnd
+                || runOut.writableBytes() < longest) {
             flushRun();
             runConnection = connection;
-            // Room for this command and for what follows it in this read (a quarter more for prefixes), up to
-            // RUN_CHUNK: a pipelined run is written without growing the buffer, a longer one goes upstream in chunks
-            // (a full one as it is, no copy), and a run cut short by a command sent apart holds little.
-            int ahead = Math.min(frame.inline() ? 0 : buf.writerIndex() - start - frame.frameLength(), RUN_CHUNK);
-            runOut = channel.alloc().ioBuffer(longest + ahead + (ahead >> 2));
+            runOut = RunArena.get().reserve(channel.alloc(), longest);
+            runStart = runOut.writerIndex();
             runReplies = 0;
         }
         tenant.write(frame, buf, start, runOut);
+        runEnd = runOut.writerIndex();
         runReplies += n;
     }
 
@@ -860,7 +859,8 @@ public final class Session implements ReplySink {
         replies.expectRemote(runReplies);
         ByteBuf slice;
         if (runOut != null) {
-            slice = runOut;
+            // Not retained: the slice carries the reference this session held.
+            slice = runOut.slice(runStart, runEnd - runStart);
             runOut = null;
         } else {
             slice = runBuf.retainedSlice(runStart, runEnd - runStart);
