@@ -26,8 +26,12 @@ public final class ArgumentPlan implements KeyVisitor {
     private boolean rewrites;
     // How many arguments take a prefix: bounds how much longer than the client's the command becomes.
     private int renamed;
-    // A renamed argument's new bulk header and its prefix, for a command too long for RewriteArrays.
+    // The last renamed argument's new bulk header and prefix, and what they were made for: keys of one length in a
+    // row (the common case) reuse them.
     private byte[] header = new byte[0];
+    private int headerSize;
+    private byte[] headerPrefix;
+    private int headerArgumentLength = -1;
     private final List<byte[]> appended = new ArrayList<>(2);
     private String refusal;
     private ReplyShape shape;
@@ -139,7 +143,10 @@ public final class ArgumentPlan implements KeyVisitor {
                 if (kinds[i] != KEEP) {
                     int headerStart = argumentEnd(frame, i - 1);
                     System.arraycopy(in, copied, staged, written, headerStart - copied);
-                    written = header(staged, written + headerStart - copied, prefix(namespace, i), frame.argLength(i));
+                    written += headerStart - copied;
+                    int size = header(prefix(namespace, i), frame.argLength(i));
+                    System.arraycopy(header, 0, staged, written, size);
+                    written += size;
                     copied = frame.argOffset(i);
                 }
             }
@@ -155,11 +162,8 @@ public final class ArgumentPlan implements KeyVisitor {
             if (kinds[i] != KEEP) {
                 int headerStart = argumentEnd(frame, i - 1);
                 out.writeBytes(source, base + copied, headerStart - copied);
-                byte[] prefix = prefix(namespace, i);
-                if (header.length < prefix.length + 13) {
-                    header = new byte[prefix.length + 13];
-                }
-                out.writeBytes(header, 0, header(header, 0, prefix, frame.argLength(i)));
+                int size = header(prefix(namespace, i), frame.argLength(i));
+                out.writeBytes(header, 0, size);
                 copied = frame.argOffset(i);
             }
         }
@@ -191,24 +195,32 @@ public final class ArgumentPlan implements KeyVisitor {
     }
 
     /**
-     * Puts {@code $<length + prefix>} CRLF, then {@code prefix} (what a renamed argument's bytes follow) into
-     * {@code dst} at {@code pos}, which has room for them (at most 13 bytes more than the prefix); returns where they
-     * end.
+     * Makes {@link #header} hold {@code $<length + prefix>} CRLF, then {@code prefix} (what a renamed argument's bytes
+     * follow); returns how many bytes that is.
      */
-    private static int header(byte[] dst, int pos, byte[] prefix, int argumentLength) {
+    private int header(byte[] prefix, int argumentLength) {
+        if (prefix == headerPrefix && argumentLength == headerArgumentLength) {
+            return headerSize;
+        }
+        if (header.length < prefix.length + 13) {
+            header = new byte[prefix.length + 13];
+        }
         int length = argumentLength + prefix.length;
         int digits = 1;
         for (int rest = length; rest >= 10; rest /= 10) {
             digits++;
         }
-        dst[pos] = '$';
-        for (int at = pos + digits; at > pos; at--, length /= 10) {
-            dst[at] = (byte) ('0' + length % 10);
+        header[0] = '$';
+        for (int at = digits; at > 0; at--, length /= 10) {
+            header[at] = (byte) ('0' + length % 10);
         }
-        dst[pos + digits + 1] = '\r';
-        dst[pos + digits + 2] = '\n';
-        System.arraycopy(prefix, 0, dst, pos + digits + 3, prefix.length);
-        return pos + digits + 3 + prefix.length;
+        header[digits + 1] = '\r';
+        header[digits + 2] = '\n';
+        System.arraycopy(prefix, 0, header, digits + 3, prefix.length);
+        headerPrefix = prefix;
+        headerArgumentLength = argumentLength;
+        headerSize = digits + 3 + prefix.length;
+        return headerSize;
     }
 
     /** Writes every argument anew, then the added ones: for the few commands the proxy adds arguments to. */
